@@ -1,0 +1,141 @@
+# dlcs-recalculators
+#
+#   make            static release binaries in build/bin (musl, stripped)
+#   make test       every test: unit (glibc + ASan/UBSan), integration
+#                   against a PostgreSQL the tests start, static checks
+#   make demo       a throwaway database with drift, both jobs, before/after
+#   make lint       clang-format check, clang-tidy, cppcheck, shellcheck
+#   make deps       only the pinned dependencies (deps/lock), cached
+#
+# The dependencies are built from Debian source packages pinned in
+# deps/lock (deps/fetch.sh, deps/build.sh) into DEPS_CACHE, keyed by the
+# hash of the lock and the build script, so a second make does not rebuild.
+
+VERSION     := $(shell cat VERSION)
+GIT_REV     := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+DEPS_CACHE  ?= $(HOME)/.cache/dlcs-recalculators
+DEPS_KEY    := $(shell cat deps/lock deps/build.sh | sha256sum | cut -c1-16)
+DEPS_SRC    := $(DEPS_CACHE)/src
+MUSL_PREFIX := $(DEPS_CACHE)/$(DEPS_KEY)/musl
+GLIBC_PREFIX:= $(DEPS_CACHE)/$(DEPS_KEY)/glibc
+JSMN_VERSION:= $(shell awk '$$1 == "jsmn" { split($$2, v, "-"); print v[1] }' deps/lock)
+
+# Reproducible builds: the timestamp of the last commit unless given.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1735689600)
+export SOURCE_DATE_EPOCH
+
+JOBS    := entity-counter-recalculator customer-storage-recalculator
+PKG_SRC := $(sort $(wildcard pkg/*/*.c))
+HEADERS := $(wildcard pkg/*/*.h)
+BIN     := $(addprefix build/bin/,$(JOBS))
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla
+DEFS     = -DDR_VERSION='"$(VERSION)"' -DDR_GIT_REVISION='"$(GIT_REV)"' \
+           -DDR_JSMN_VERSION='"$(JSMN_VERSION)"'
+LIBS    := -lpq -lpgcommon -lpgport -lssl -lcrypto -lcurl -lmbedtls \
+           -lmbedx509 -lmbedcrypto -lpthread
+
+# Release: static-pie on musl, full RELRO, stack protector.  musl has no
+# _FORTIFY_SOURCE support, so it is not set there (README: Hardening).
+MUSL_CC       = $(MUSL_PREFIX)/musl/bin/musl-gcc
+RELEASE_FLAGS = -std=c11 -O2 -fPIE -fstack-protector-strong \
+                -ffunction-sections -fdata-sections \
+                -ffile-prefix-map=$(CURDIR)=. $(WARN) \
+                -DDR_LIBC='"musl 1.2.5"' -I$(MUSL_PREFIX)/include
+RELEASE_LINK  = -static-pie -Wl,-z,relro,-z,now -Wl,--gc-sections \
+                -Wl,--build-id=none -s -L$(MUSL_PREFIX)/lib
+
+# Tests: glibc with AddressSanitizer and UndefinedBehaviorSanitizer, and
+# _FORTIFY_SOURCE, linked against the same library versions.
+SAN_CC    ?= gcc
+SAN_FLAGS  = -std=c11 -g -O1 -fno-omit-frame-pointer \
+             -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -D_FORTIFY_SOURCE=2 $(WARN) -DDR_LIBC='"glibc (test build)"' \
+             -I$(GLIBC_PREFIX)/include
+SAN_LINK   = -fsanitize=address,undefined -L$(GLIBC_PREFIX)/lib
+
+.SECONDARY:
+.PHONY: all deps test demo lint fmt clean sizes unit integration check-static
+
+all: $(BIN) sizes
+
+# ---- dependencies ---------------------------------------------------------
+
+$(DEPS_SRC)/.verified: deps/lock deps/fetch.sh
+	sh deps/apt-setup.sh build
+	sh deps/fetch.sh $(DEPS_SRC)
+	touch $@
+
+$(MUSL_PREFIX)/.built: $(DEPS_SRC)/.verified
+	sh deps/build.sh musl $(DEPS_SRC) $(MUSL_PREFIX)
+	touch $@
+
+$(GLIBC_PREFIX)/.built: $(DEPS_SRC)/.verified
+	sh deps/build.sh glibc $(DEPS_SRC) $(GLIBC_PREFIX)
+	touch $@
+
+deps: $(MUSL_PREFIX)/.built $(GLIBC_PREFIX)/.built
+
+# ---- release binaries -----------------------------------------------------
+
+build/musl/%.o: %.c $(HEADERS) $(MUSL_PREFIX)/.built VERSION
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"; $(MUSL_CC) $(RELEASE_FLAGS) $(DEFS) -c $< -o $@
+
+build/bin/%: build/musl/cmd/%/main.o $(PKG_SRC:%.c=build/musl/%.o)
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(RELEASE_LINK) -o $@ $^ $(LIBS)
+
+sizes: $(BIN)
+	@echo "release binaries (static, stripped):"
+	@for b in $(BIN); do printf '  %-45s %8d bytes\n' $$b $$(stat -c %s $$b); done
+
+# ---- sanitizer build and tests --------------------------------------------
+
+build/san/%.o: %.c $(HEADERS) $(GLIBC_PREFIX)/.built VERSION
+	@mkdir -p $(dir $@)
+	@echo "  CC-SAN  $<"; $(SAN_CC) $(SAN_FLAGS) $(DEFS) -c $< -o $@
+
+build/san/bin/%: build/san/cmd/%/main.o $(PKG_SRC:%.c=build/san/%.o)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(SAN_LINK) -o $@ $^ $(LIBS)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(wildcard tests/unit/test_*.c))
+
+build/san/tests/%: tests/unit/%.c $(PKG_SRC:%.c=build/san/%.o)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(SAN_FLAGS) $(DEFS) $(SAN_LINK) -o $@ $^ $(LIBS) -lcmocka
+
+san: $(addprefix build/san/bin/,$(JOBS)) $(UNIT_TESTS)
+
+test:
+	sh deps/apt-setup.sh all
+	$(MAKE) all san
+	tests/run.sh
+
+demo:
+	sh deps/apt-setup.sh all
+	$(MAKE) all
+	tests/demo.sh
+
+# ---- style ----------------------------------------------------------------
+
+C_FILES := $(wildcard cmd/*/*.c pkg/*/*.c pkg/*/*.h tests/unit/*.c)
+SH_FILES := $(wildcard deps/*.sh tests/*.sh tests/lib/*.sh tests/integration/*.sh .ci/run)
+
+fmt:
+	clang-format -i $(C_FILES)
+
+lint: $(GLIBC_PREFIX)/.built
+	clang-format --dry-run --Werror $(C_FILES)
+	clang-tidy --quiet $(filter %.c,$(C_FILES)) -- -std=c11 \
+		-I$(GLIBC_PREFIX)/include $(DEFS) -DDR_LIBC='"lint"'
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --std=c11 -I$(GLIBC_PREFIX)/include \
+		--suppress=missingIncludeSystem cmd pkg
+	shellcheck $(SH_FILES)
+	tests/lint-banned.sh
+
+clean:
+	rm -rf build
