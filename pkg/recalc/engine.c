@@ -566,6 +566,9 @@ static enum dr_err flush(struct recalc_engine *e)
     if (!e->nrows)
         return DR_OK;
     qsort(e->rows, e->nrows, sizeof(e->rows[0]), compare_rows);
+    log_msg(LOG_LEVEL_INFO,
+            "%zu rows drifted at the first look; looking again in %ld ms",
+            e->nrows, e->opt->confirm_delay_ms);
     start = clock_mono_ms();
     clock_sleep_ms(e->opt->confirm_delay_ms, stop_flag());
     e->report->confirm_pause_ms += clock_mono_ms() - start;
