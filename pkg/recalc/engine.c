@@ -19,15 +19,12 @@
 
 /* ---- the confirmation rule ------------------------------------------ */
 
-int64_t recalc_confirm(int64_t delta1, int64_t delta2)
+bool recalc_confirm(const int64_t stored[2], const int64_t actual[2],
+                    int64_t *delta_out)
 {
-    if (delta1 == 0 || delta2 == 0)
-        return 0;
-    if ((delta1 < 0) != (delta2 < 0))
-        return 0;
-    if (delta1 < 0)
-        return delta1 > delta2 ? delta1 : delta2;
-    return delta1 < delta2 ? delta1 : delta2;
+    if (stored[0] != stored[1] || actual[0] != actual[1])
+        return false;
+    return !i64_sub(actual[1], stored[1], delta_out);
 }
 
 /* delta of figure i at look (0 or 1); a missing row stores zeros. */
@@ -58,37 +55,42 @@ static bool all_actual_zero(const struct recalc_engine *e,
 }
 
 /* Sets the confirmed deltas and the outcome a real run aims for. */
-static enum dr_err plan_row(const struct recalc_engine *e,
-                            struct recalc_row *r)
+static void plan_row(const struct recalc_engine *e, struct recalc_row *r)
 {
-    bool any = false;
-    int64_t d1, d2;
-    enum dr_err rc;
+    int64_t stored[2], actual[2], now;
+    bool still = true, drift = false, drift_now = false;
     size_t i;
+    int look;
 
     for (i = 0; i < e->job->nfigures; i++) {
-        rc = look_delta(r, 0, i, &d1);
-        if (!rc)
-            rc = look_delta(r, 1, i, &d2);
-        if (rc) {
-            log_msg(LOG_LEVEL_ERROR, "figure out of 64-bit range");
-            return rc;
+        for (look = 0; look < 2; look++) {
+            stored[look] = r->present[look] ? r->stored[look][i] : 0;
+            actual[look] = r->actual[look][i];
         }
-        r->delta[i] = recalc_confirm(d1, d2);
-        any = any || r->delta[i];
+        r->delta[i] = 0;
+        if (!recalc_confirm(stored, actual, &r->delta[i]))
+            still = false;
+        drift = drift || r->delta[i];
+        drift_now = drift_now || (!i64_sub(actual[1], stored[1], &now) && now);
     }
+    if (r->version[0] != r->version[1])
+        still = false;
     r->remove = e->opt->delete_stale && r->present[0] && r->present[1] &&
                 r->gone[0] && r->gone[1] && all_actual_zero(e, r, 0) &&
                 all_actual_zero(e, r, 1);
     if (r->present[0] != r->present[1])
         r->outcome = RECALC_CONFLICT;
-    else if (r->remove)
+    else if (!drift_now && !r->remove)
+        r->outcome = RECALC_VERIFIED;
+    else if (!still) {
+        r->outcome = RECALC_BUSY;
+        memset(r->delta, 0, sizeof(r->delta));
+    } else if (r->remove)
         r->outcome = RECALC_DELETED;
-    else if (!any)
+    else if (!drift)
         r->outcome = RECALC_VERIFIED;
     else
         r->outcome = r->present[1] ? RECALC_UPDATED : RECALC_INSERTED;
-    return DR_OK;
 }
 
 /* ---- transactions --------------------------------------------------- */
@@ -152,6 +154,8 @@ static const char *outcome_message(enum recalc_outcome outcome, bool dry)
         return "row skipped: still locked or conflicting after retries";
     case RECALC_CONFLICT:
         return "row skipped: created or removed concurrently";
+    case RECALC_BUSY:
+        return "row skipped: the API changed it between the two looks";
     case RECALC_PENDING:
     case RECALC_VERIFIED:
         break;
@@ -217,6 +221,11 @@ static void account_row(struct recalc_engine *e, const struct recalc_row *r)
         rep->rows_transient++;
         return;
     }
+    if (r->outcome == RECALC_BUSY) {
+        rep->rows_busy++;
+        log_row(e, r);
+        return;
+    }
     for (i = 0; i < e->job->nfigures; i++) {
         rep->abs_delta[r->kind][i] += abs64(r->delta[i]);
         rep->total_drift += abs64(r->delta[i]);
@@ -243,7 +252,7 @@ static void account_row(struct recalc_engine *e, const struct recalc_row *r)
 /* ---- columns and parameters ---------------------------------------- */
 
 struct columns {
-    int kind, owner, key, present, gone, ord;
+    int kind, owner, key, present, gone, version, ord;
     int stored[RECALC_FIGURES_MAX];
     int actual[RECALC_FIGURES_MAX];
 };
@@ -265,6 +274,8 @@ static enum dr_err find_columns(const struct recalc_engine *e,
         rc = db_column(res, "present", &c->present);
     if (!rc)
         rc = db_column(res, "gone", &c->gone);
+    if (!rc)
+        rc = db_column(res, "version", &c->version);
     c->ord = -1;
     if (!rc && with_ord)
         rc = db_column(res, "ord", &c->ord);
@@ -305,6 +316,9 @@ static enum dr_err read_look(const struct recalc_engine *e,
     }
     r->present[look] = get_bool(res, row, c->present);
     r->gone[look] = get_bool(res, row, c->gone);
+    r->version[look] = 0;
+    if (r->present[look])
+        rc = db_get_i64(res, row, c->version, &r->version[look]);
     for (i = 0; i < e->job->nfigures && !rc; i++) {
         r->stored[look][i] = 0;
         if (r->present[look])
@@ -495,7 +509,7 @@ static enum dr_err batch_tx(struct recalc_engine *e, void *ctx)
 
     rc = look2(e, b->rows, b->n);
     for (i = 0; i < b->n && !rc; i++)
-        rc = plan_row(e, &b->rows[i]);
+        plan_row(e, &b->rows[i]);
     for (i = 0; i < e->job->nsteps && !rc && !e->opt->dry_run; i++)
         rc = run_step(e, &e->job->steps[i], b->rows, b->n, NULL);
     for (i = 0; i < e->job->nstamp_steps && !rc && !e->opt->dry_run; i++)
@@ -756,6 +770,7 @@ void recalc_log_summary(const struct recalc_report *r, enum dr_err rc)
     log_i64(&line, "rows_deleted", r->rows_deleted);
     log_i64(&line, "rows_skipped", r->rows_skipped);
     log_i64(&line, "rows_transient", r->rows_transient);
+    log_i64(&line, "rows_busy", r->rows_busy);
     log_i64(&line, "rows_stamped", r->rows_stamped);
     log_i64(&line, "total_drift", r->total_drift);
     log_i64(&line, "deletions_required", r->deletions_required);

@@ -41,13 +41,13 @@ static const char *const figure_names[] = {"next"};
     "), counters AS ("                                                       \
     "    SELECT kind,"                                                       \
     "           CASE kind WHEN 0 THEN \"Customer\" ELSE id END AS owner,"    \
-    "           id AS key, \"Next\""                                         \
+    "           id AS key, \"Next\", version"                                \
     "      FROM (SELECT CASE \"Type\" WHEN 'space-images' THEN 0 ELSE 1 END" \
     "                       AS kind,"                                        \
     "                   \"Customer\"::bigint AS \"Customer\","               \
     "                   CASE WHEN \"Scope\" ~ '^(0|[1-9][0-9]{0,8})$'"       \
     "                        THEN \"Scope\"::bigint END AS id,"              \
-    "                   \"Next\""                                            \
+    "                   \"Next\", xmin::text::bigint AS version"             \
     "              FROM \"EntityCounters\""                                  \
     "             WHERE \"Type\" = 'space-images'"                           \
     "                OR (\"Type\" = 'customer-images'"                       \
@@ -57,7 +57,7 @@ static const char *const figure_names[] = {"next"};
     "SELECT coalesce(t.kind, c.kind) AS kind,"                               \
     "       coalesce(t.owner, c.owner) AS owner,"                            \
     "       coalesce(t.key, c.key) AS key,"                                  \
-    "       c.\"Next\" IS NOT NULL AS present,"                              \
+    "       c.\"Next\" IS NOT NULL AS present, c.version,"                   \
     "       c.\"Next\" AS s0,"                                               \
     "       coalesce(t.n, 0) AS a0,"
 
@@ -90,6 +90,7 @@ static const char SQL_SCAN_NO_SPACES[] =
 #define LOOK2_HEAD                                                           \
     "SELECT k.ord, k.kind, k.owner, k.key,"                                  \
     "       ec.\"Next\" IS NOT NULL AS present,"                             \
+    "       ec.xmin::text::bigint AS version,"                               \
     "       ec.\"Next\" AS s0,"                                              \
     "       CASE k.kind"                                                     \
     "         WHEN 0 THEN (SELECT count(*) FROM \"Images\" i"                \

@@ -11,12 +11,17 @@
  *            short READ COMMITTED transaction on the "write" connection, the
  *            same figures are read again for just those rows, in one
  *            statement and so one snapshot.
- *   confirm  per figure, the delta applied is the part of the drift that
- *            both looks agree on (recalc_confirm): 0 when either look saw
- *            none or they disagree in sign, else the smaller in magnitude.
- *            An API request half done (counter moved, image not yet) only
- *            ever shows as extra drift in one look, so it is never applied
- *            unless it was in flight at both looks.
+ *   confirm  a row is corrected only if nothing about it moved between
+ *            the looks: the same row version (xmin, so even writes that
+ *            cancel out count), the same stored figures and the same true
+ *            figures (recalc_confirm).  The API moves a counter and the image it
+ *            counts in separate statements, so a request half done shows
+ *            as drift; a row the API is busy with shows motion between the
+ *            looks and is left for the next run ("busy").  Only a request
+ *            still half done after the whole pause could be mistaken for
+ *            drift, which is why the pause must outlast the API's gap
+ *            between its counter update and its image write.  A row whose
+ *            second look shows no drift was transient and is left alone.
  *   write    "x = x + delta", never "x = value", so increments the API
  *            commits meanwhile are kept; then COMMIT.  Serialization
  *            failures, deadlocks and lock timeouts roll the batch back and
@@ -63,7 +68,8 @@ struct recalc_report {
     int64_t rows_inserted;
     int64_t rows_deleted;
     int64_t rows_skipped;   /* retries exhausted or changed concurrently */
-    int64_t rows_transient; /* drift at look 1 that look 2 did not confirm */
+    int64_t rows_transient; /* drift at look 1 gone by look 2 */
+    int64_t rows_busy;      /* moved between the looks: left for next run */
     int64_t rows_stamped;   /* LastCalculated set without another change */
     int64_t deletions_required;
     int64_t total_drift; /* sum of |delta| over every figure */
@@ -111,8 +117,15 @@ DR_WARN_UNUSED enum dr_err recalc_customer_storage(struct db *scan,
 /* Logs the summary line of a run. */
 void recalc_log_summary(const struct recalc_report *report, enum dr_err rc);
 
-/* The confirmed delta of one figure from its two looks (see above). */
-int64_t recalc_confirm(int64_t delta1, int64_t delta2);
+/*
+ * The confirmation rule for one figure (see above): stored[0], actual[0]
+ * from look 1 and stored[1], actual[1] from look 2.  Returns false when the
+ * figure moved between the looks (busy); otherwise *delta_out is the drift
+ * both looks saw, possibly 0.  DR_ERANGE cannot happen for figures of
+ * bigint columns and counts, so overflow also counts as "moved".
+ */
+bool recalc_confirm(const int64_t stored[2], const int64_t actual[2],
+                    int64_t *delta_out);
 
 /* ================================================================== */
 /* Internal to pkg/recalc: the engine's interface to the two jobs.    */
@@ -126,6 +139,7 @@ enum recalc_outcome {
     RECALC_DELETED,
     RECALC_SKIPPED,   /* retries exhausted */
     RECALC_CONFLICT,  /* the row appeared or vanished between the looks */
+    RECALC_BUSY,      /* moved between the looks; left for the next run */
 };
 
 /* One stored row (or a missing one) and its two looks. */
@@ -134,7 +148,8 @@ struct recalc_row {
     int kind;      /* enum recalc_entity_kind or recalc_storage_kind */
     int64_t key;   /* space id (per-space kinds) or the owner again */
     bool present[2];
-    bool gone[2]; /* entity: the space no longer exists in "Spaces" */
+    bool gone[2];       /* entity: the space no longer exists in "Spaces" */
+    int64_t version[2]; /* xmin of the stored row: any write changes it */
     int64_t stored[2][RECALC_FIGURES_MAX];
     int64_t actual[2][RECALC_FIGURES_MAX];
     int64_t delta[RECALC_FIGURES_MAX]; /* confirmed */
@@ -149,6 +164,7 @@ struct recalc_row {
  *
  * Look-1 rows and look-2 rows carry the columns
  *   kind int, owner bigint, key bigint, present bool, gone bool,
+ *   version bigint (the stored row's xmin; NULL when the row is missing),
  *   s0..s<n-1> bigint (stored; NULL when the row is missing),
  *   a0..a<n-1> bigint (actual),
  * and look 2 also ord bigint, the 1-based position of the key it answers.

@@ -36,7 +36,7 @@ assert_contains "$TMP/err" '"rows_checked":10,"rows_changed":8,"rows_inserted":2
 assert_contains "$TMP/err" '"total_drift":30,"deletions_required":1' "summary drift"
 
 # The metrics a real run publishes are those the dry run predicted.
-python3 - "$TMP/out" "$TMP/dry-emf" <<'PY'
+/usr/bin/python3 - "$TMP/out" "$TMP/dry-emf" <<'PY'
 import json, sys
 real = json.loads(open(sys.argv[1]).read())
 dry = json.loads(open(sys.argv[2]).read())

@@ -37,7 +37,7 @@ for gen in 2026 legacy; do
 	assert_eq 0 "$(q 'SELECT count(*) FROM "CustomerStorage" WHERE "LastCalculated" IS NULL')" "$gen: rows left unstamped"
 	assert_contains "$TMP/err" '"msg":"corrected row","type":"space","customer":10,"space":1,"images_old":5,"images_new":3' "$gen: row line"
 
-	python3 - "$TMP/out" "$TMP/dry-emf" "$gen" <<'PY'
+	/usr/bin/python3 - "$TMP/out" "$TMP/dry-emf" "$gen" <<'PY'
 import json, sys
 gen = sys.argv[3]
 want = {"2026": {"SpaceImageSizeDelta": 400 + 50 + 5 + 1000 + 2 ** 54 + 2
