@@ -1,0 +1,85 @@
+#!/bin/sh
+# customer-storage-recalculator under live API traffic: writers add and
+# remove "ImageStorage" rows and hosted adjuncts and adjust the per-space and
+# aggregate rows with "x = x + n" in the same transaction, while the job
+# runs again and again; cold rows carry drift for it to fix.  Once all have
+# stopped, every row must equal the truth: zero errors.
+. "$(dirname "$0")/../lib/setup.sh"
+
+WRITERS=4
+OPS=${CONCURRENCY_OPS:-1500}
+
+new_db 2026
+pg_psql >/dev/null <<'SQL'
+SELECT test_add_images(c, s, 3) FROM unnest(ARRAY[100, 101]) c, generate_series(1, 3) s;
+INSERT INTO "ImageStorage"
+SELECT "Id", "Customer", "Space", 1000, 100000, NULL, false, 10 FROM "Images";
+INSERT INTO "ImageStorage" VALUES ('200/1/a', 200, 1, 5, 50, NULL, false, 0);
+-- exact per-space and aggregate rows for the hot customers
+INSERT INTO "CustomerStorage" ("Customer", "Space", "StoragePolicy",
+    "NumberOfStoredImages", "TotalSizeOfStoredImages", "TotalSizeOfThumbnails",
+    "TotalSizeOfStoredAdjuncts", "NumberOfStoredAdjuncts")
+SELECT "Customer", "Space", 'default', count(*), sum("Size"),
+       sum("ThumbnailSize"), sum("AdjunctSize"), 0
+  FROM "ImageStorage" WHERE "Customer" IN (100, 101)
+ GROUP BY GROUPING SETS (("Customer", "Space"), ("Customer"));
+-- cold drift: customer 200 has storage but wrong rows
+INSERT INTO "CustomerStorage" ("Customer", "Space", "StoragePolicy",
+    "NumberOfStoredImages", "TotalSizeOfStoredImages", "TotalSizeOfThumbnails")
+VALUES (200, NULL, 'default', 9, 9, 9), (200, 1, 'default', 9, 9, 9);
+SQL
+
+errors() {
+	q "WITH s AS (
+	       SELECT \"Customer\" AS c, \"Space\" AS sp, count(*) n,
+	              sum(\"Size\") size, sum(\"ThumbnailSize\") th,
+	              sum(\"AdjunctSize\") adj
+	         FROM \"ImageStorage\" GROUP BY 1, 2),
+	       h AS (
+	       SELECT split_part(\"AssetId\", '/', 1)::int c,
+	              split_part(\"AssetId\", '/', 2)::int sp, count(*) nadj
+	         FROM \"Adjuncts\" WHERE \"Origin\" <> '' GROUP BY 1, 2),
+	       t AS (
+	       SELECT coalesce(s.c, h.c) c, coalesce(s.sp, h.sp) sp,
+	              coalesce(n, 0) n, coalesce(size, 0) size,
+	              coalesce(th, 0) th, coalesce(adj, 0) adj,
+	              coalesce(nadj, 0) nadj
+	         FROM s FULL JOIN h ON h.c = s.c AND h.sp = s.sp),
+	       truth AS (
+	       SELECT c, sp, n, size, th, adj, nadj FROM t
+	       UNION ALL
+	       SELECT c, NULL, sum(n), sum(size), sum(th), sum(adj), sum(nadj)
+	         FROM t GROUP BY c)
+	   SELECT count(*) FROM truth FULL JOIN \"CustomerStorage\" cs
+	       ON cs.\"Customer\" = truth.c
+	      AND cs.\"Space\" IS NOT DISTINCT FROM truth.sp
+	    WHERE (cs.\"NumberOfStoredImages\", cs.\"TotalSizeOfStoredImages\",
+	           cs.\"TotalSizeOfThumbnails\", cs.\"TotalSizeOfStoredAdjuncts\",
+	           cs.\"NumberOfStoredAdjuncts\")
+	          IS DISTINCT FROM (truth.n, truth.size, truth.th, truth.adj,
+	                            truth.nadj)"
+}
+
+assert_eq 2 "$(errors)" "cold drift before the run"
+dsn="host=127.0.0.1 port=$PGPORT dbname=$PGDB user=postgres password=pg-admin-secret"
+pids=""
+for w in $(seq 1 $WRITERS); do
+	/usr/bin/python3 "$ROOT/tests/lib/api_writer.py" --dsn "$dsn" \
+		--mode storage --ops "$OPS" --seed "$w" >"$TMP/writer-$w" &
+	pids="$pids $!"
+done
+runs=0
+busy=0
+while kill -0 $pids 2>/dev/null; do
+	JOB_ENV="CONFIRM_DELAY_MS=200" run_job customer-storage-recalculator
+	assert_status 0 "$status" "run $runs"
+	runs=$((runs + 1))
+	b=$(sed -n 's/.*"rows_busy":\([0-9]*\).*/\1/p' "$TMP/err")
+	busy=$((busy + ${b:-0}))
+done
+for p in $pids; do wait "$p" || fail "a writer failed"; done
+n=$(errors)
+echo "concurrency[storage]: writers=$WRITERS ops=$((WRITERS * OPS)) job_runs=$runs rows_busy=$busy errors=$n"
+cat "$TMP"/writer-*
+[ "$runs" -ge 2 ] || fail "the job ran only $runs times during the writers"
+assert_eq 0 "$n" "rows left wrong"
