@@ -99,13 +99,13 @@ build/san/%.o: %.c $(HEADERS) $(GLIBC_PREFIX)/.built VERSION
 
 build/san/bin/%: build/san/cmd/%/main.o $(PKG_SRC:%.c=build/san/%.o)
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(SAN_LINK) -o $@ $^ $(LIBS)
+	$(SAN_CC) $(SAN_LINK) -o $@ $^ $(LIBS) -lm
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(wildcard tests/unit/test_*.c))
 
 build/san/tests/%: tests/unit/%.c $(PKG_SRC:%.c=build/san/%.o)
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(SAN_FLAGS) $(DEFS) $(SAN_LINK) -o $@ $^ $(LIBS) -lcmocka
+	$(SAN_CC) $(SAN_FLAGS) $(DEFS) $(SAN_LINK) -o $@ $^ $(LIBS) -lm -lcmocka
 
 san: $(addprefix build/san/bin/,$(JOBS)) $(UNIT_TESTS)
 

@@ -44,11 +44,18 @@ if ! pg_start "$PG_TMP/pg" >"$LOGS/postgres-start.log" 2>&1; then
 	exit 1
 fi
 
+# Every integration test runs the release binaries; the functional ones run
+# again on the glibc + ASan/UBSan build of the same code.
+SAN_TESTS=${SAN_TESTS:-"t0010-config-errors t0100-entity-fixture t0200-storage-fixture t0300-db-failures t0310-interrupts t0500-huge-values"}
 for t in "$ROOT"/tests/integration/t*.sh; do
 	name=$(basename "$t" .sh)
 	case " ${TESTS:-$name} " in *" $name "*) ;; *) continue ;; esac
-	sh "$t" >"$LOGS/$name.log" 2>&1
+	BIN_DIR=$ROOT/build/bin sh "$t" >"$LOGS/$name.log" 2>&1
 	record "$name" $?
+	case " $SAN_TESTS " in *" $name "*) ;; *) continue ;; esac
+	mkdir -p "$LOGS/san"
+	BIN_DIR=$ROOT/build/san/bin sh "$t" >"$LOGS/san/$name.log" 2>&1
+	record "san/$name" $?
 done
 
 [ -z "$failures" ] || echo "failed:$failures"

@@ -112,19 +112,22 @@ bool log_enabled(enum log_level level)
     return level >= log_min;
 }
 
-/* The first registered secret found at s, or NULL; *len_out its length. */
+/* The longest registered secret found at s, or NULL; *len_out its length.
+ * Longest, because one secret may contain another (a connection string and
+ * its password): masking the shorter would leave the rest readable. */
 static const char *secret_at(const char *s, size_t *len_out)
 {
+    const char *best = NULL;
     size_t i, n;
 
     for (i = 0; i < redacted_count; i++) {
         n = strlen(redacted[i]);
-        if (!strncmp(s, redacted[i], n)) {
+        if ((!best || n > *len_out) && !strncmp(s, redacted[i], n)) {
+            best = redacted[i];
             *len_out = n;
-            return redacted[i];
         }
     }
-    return NULL;
+    return best;
 }
 
 static enum dr_err add_escaped_char(struct buf *b, unsigned char c, bool json)
