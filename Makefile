@@ -24,10 +24,11 @@ JSMN_VERSION:= $(shell awk '$$1 == "jsmn" { split($$2, v, "-"); print v[1] }' de
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1735689600)
 export SOURCE_DATE_EPOCH
 
+BUILD   ?= build
 JOBS    := entity-counter-recalculator customer-storage-recalculator
 PKG_SRC := $(sort $(wildcard pkg/*/*.c))
 HEADERS := $(wildcard pkg/*/*.h)
-BIN     := $(addprefix build/bin/,$(JOBS))
+BIN     := $(addprefix $(BUILD)/bin/,$(JOBS))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla
@@ -79,11 +80,11 @@ deps: $(MUSL_PREFIX)/.built $(GLIBC_PREFIX)/.built
 
 # ---- release binaries -----------------------------------------------------
 
-build/musl/%.o: %.c $(HEADERS) $(MUSL_PREFIX)/.built VERSION
+$(BUILD)/musl/%.o: %.c $(HEADERS) $(MUSL_PREFIX)/.built VERSION
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"; $(MUSL_CC) $(RELEASE_FLAGS) $(DEFS) -c $< -o $@
 
-build/bin/%: build/musl/cmd/%/main.o $(PKG_SRC:%.c=build/musl/%.o)
+$(BUILD)/bin/%: $(BUILD)/musl/cmd/%/main.o $(PKG_SRC:%.c=$(BUILD)/musl/%.o)
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(RELEASE_LINK) -o $@ $^ $(LIBS)
 
@@ -93,21 +94,21 @@ sizes: $(BIN)
 
 # ---- sanitizer build and tests --------------------------------------------
 
-build/san/%.o: %.c $(HEADERS) $(GLIBC_PREFIX)/.built VERSION
+$(BUILD)/san/%.o: %.c $(HEADERS) $(GLIBC_PREFIX)/.built VERSION
 	@mkdir -p $(dir $@)
 	@echo "  CC-SAN  $<"; $(SAN_CC) $(SAN_FLAGS) $(DEFS) -c $< -o $@
 
-build/san/bin/%: build/san/cmd/%/main.o $(PKG_SRC:%.c=build/san/%.o)
+$(BUILD)/san/bin/%: $(BUILD)/san/cmd/%/main.o $(PKG_SRC:%.c=$(BUILD)/san/%.o)
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(SAN_LINK) -o $@ $^ $(LIBS) -lm
 
-UNIT_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(wildcard tests/unit/test_*.c))
 
-build/san/tests/%: tests/unit/%.c $(PKG_SRC:%.c=build/san/%.o)
+$(BUILD)/san/tests/%: tests/unit/%.c $(PKG_SRC:%.c=$(BUILD)/san/%.o)
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(SAN_FLAGS) $(DEFS) $(SAN_LINK) -o $@ $^ $(LIBS) -lm -lcmocka
 
-san: $(addprefix build/san/bin/,$(JOBS)) $(UNIT_TESTS)
+san: $(addprefix $(BUILD)/san/bin/,$(JOBS)) $(UNIT_TESTS)
 
 test:
 	sh deps/apt-setup.sh all
@@ -138,4 +139,4 @@ lint: $(GLIBC_PREFIX)/.built
 	tests/lint-banned.sh
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)

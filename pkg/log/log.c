@@ -118,15 +118,16 @@ bool log_enabled(enum log_level level)
 static const char *secret_at(const char *s, size_t *len_out)
 {
     const char *best = NULL;
-    size_t i, n;
+    size_t i, n, best_len = 0;
 
     for (i = 0; i < redacted_count; i++) {
         n = strlen(redacted[i]);
-        if ((!best || n > *len_out) && !strncmp(s, redacted[i], n)) {
+        if (n > best_len && !strncmp(s, redacted[i], n)) {
             best = redacted[i];
-            *len_out = n;
+            best_len = n;
         }
     }
+    *len_out = best_len;
     return best;
 }
 
