@@ -37,6 +37,7 @@ src_list=/etc/apt/sources.list.d/dlcs-recalculators-src.sources
 # whose source packages carry the pinned versions.  The mirror is read from
 # apt's own configuration, never written here.
 write_src_list() {
+	# shellcheck disable=SC2016 # apt's own $(...) template, not the shell's
 	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
 		awk '$2 ~ /^bookworm(-security)?$/ { print $1, $2 }' | sort -u |
 		while read -r uri suite; do
@@ -78,4 +79,5 @@ if [ $need_src -eq 1 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# shellcheck disable=SC2086 # one word per package
 [ -z "$missing" ] || apt-get install -y -qq --no-install-recommends $missing >/dev/null

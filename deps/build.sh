@@ -70,6 +70,7 @@ build_openssl() {
 	# libpq needs TLS 1.2/1.3 with the usual ciphers and SCRAM's SHA-256;
 	# everything else is off to keep the binary small.  no-secure-memory
 	# and no-async avoid kernel headers and ucontext, which musl lacks.
+	# shellcheck disable=SC2086 # base_cflags is a list of flags
 	(cd "$d" && CC="$CC" ./Configure linux-x86_64 \
 		--prefix="$stage" --libdir=lib --openssldir=/etc/ssl \
 		no-shared no-tests no-docs no-apps no-engine no-module no-dso \
@@ -166,7 +167,7 @@ step libpq build_libpq
 step mbedtls build_mbedtls
 step curl build_curl
 install_jsmn
-rm -rf "$stage/share" "$stage/bin" "$stage/lib/pkgconfig" "$stage/lib/cmake" "$work"
+rm -rf "${stage:?}/share" "${stage:?}/bin" "$stage/lib/pkgconfig" "$stage/lib/cmake" "$work"
 rm -rf "$prefix"
 mv "$stage" "$prefix"
 # The musl-gcc wrapper and its specs name their own directory.

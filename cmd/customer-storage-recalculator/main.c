@@ -1,6 +1,6 @@
 /*
- * customer-storage-recalculator: configure, run, report.  Everything else lives in pkg/; see
- * README.md for what the job does and docs/design.md for how.
+ * customer-storage-recalculator: configure, run, report.  Everything else lives
+ * in pkg/; see README.md for what the job does and docs/design.md for how.
  */
 #include "../../pkg/util/util.h"
 

@@ -1,6 +1,6 @@
 /*
- * entity-counter-recalculator: configure, run, report.  Everything else lives in pkg/; see
- * README.md for what the job does and docs/design.md for how.
+ * entity-counter-recalculator: configure, run, report.  Everything else lives
+ * in pkg/; see README.md for what the job does and docs/design.md for how.
  */
 #include "../../pkg/util/util.h"
 

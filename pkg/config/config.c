@@ -36,9 +36,8 @@ struct var {
     const char *help;
 };
 
-#define FIELD(f) offsetof(struct config, f)
-#define METRIC(i) \
-    (offsetof(struct config, metric_names) + (i) * sizeof(char *))
+#define FIELD(f)  offsetof(struct config, f)
+#define METRIC(i) (offsetof(struct config, metric_names) + (i) * sizeof(char *))
 
 /*
  * Every variable either job reads.  The defaults of the first deployment are
@@ -72,8 +71,8 @@ static const struct var vars[] = {
      "false", 0, 0, NULL,
      "delete space-images rows of deleted spaces (also --delete-stale; "
      "needs DELETE on EntityCounters)"},
-    {"CONFIRM_DELAY_MS", VAR_LONG, JOB_BOTH, FIELD(confirm_delay_ms), "1000",
-     0, 600000, NULL,
+    {"CONFIRM_DELAY_MS", VAR_LONG, JOB_BOTH, FIELD(confirm_delay_ms), "1000", 0,
+     600000, NULL,
      "pause between the first look and the confirming second look"},
     {"MAX_RETRIES", VAR_LONG, JOB_BOTH, FIELD(max_retries), "3", 0, 100, NULL,
      "retries of a batch after a serialization failure, deadlock or lock "
@@ -82,14 +81,13 @@ static const struct var vars[] = {
      NULL, "most rows written in one transaction"},
     {"ENABLE_CLOUDWATCH_INTEGRATION", VAR_BOOL, JOB_BOTH, FIELD(cloudwatch),
      "true", 0, 0, NULL, "publish the metrics to CloudWatch"},
-    {"ENABLE_EMF_METRICS", VAR_BOOL, JOB_BOTH, FIELD(emf), "false", 0, 0,
-     NULL,
+    {"ENABLE_EMF_METRICS", VAR_BOOL, JOB_BOTH, FIELD(emf), "false", 0, 0, NULL,
      "print the metrics as one CloudWatch Embedded Metric Format line on "
      "stdout"},
     {"AWS_REGION", VAR_IDENT, JOB_BOTH, FIELD(aws_region), "eu-west-1", 0, 0,
      "AWS_DEFAULT_REGION", "region for CloudWatch (then AWS_DEFAULT_REGION)"},
-    {"APP_VERSION", VAR_STRING, JOB_BOTH, FIELD(app_version), "1.0", 0, 0,
-     NULL, "value of the APP_VERSION metric dimension"},
+    {"APP_VERSION", VAR_STRING, JOB_BOTH, FIELD(app_version), "1.0", 0, 0, NULL,
+     "value of the APP_VERSION metric dimension"},
     {"CLOUDWATCH_SPACE_DIFFERENCE_METRIC_NAME", VAR_METRIC, JOB_ENTITY,
      METRIC(CFG_METRIC_SPACE_DIFFERENCE), "SpaceTotalDelta", 0, 0, NULL,
      "sum of |delta| over space-images rows"},
@@ -103,8 +101,8 @@ static const struct var vars[] = {
      METRIC(CFG_METRIC_CUSTOMER_DELETE), "CustomerImagesDeleteRequired", 0, 0,
      NULL, "customer-images rows of customers without images"},
     {"CLOUDWATCH_SPACE_IMAGE_SIZE_DIFFERENCE_METRIC_NAME", VAR_METRIC,
-     JOB_STORAGE, METRIC(CFG_METRIC_SPACE_IMAGE_SIZE), "SpaceImageSizeDelta",
-     0, 0, NULL, "sum of |stored - actual| image bytes per space"},
+     JOB_STORAGE, METRIC(CFG_METRIC_SPACE_IMAGE_SIZE), "SpaceImageSizeDelta", 0,
+     0, NULL, "sum of |stored - actual| image bytes per space"},
     {"CLOUDWATCH_SPACE_IMAGE_NUMBER_DIFFERENCE_METRIC_NAME", VAR_METRIC,
      JOB_STORAGE, METRIC(CFG_METRIC_SPACE_IMAGE_NUMBER),
      "SpaceImageNumberDelta", 0, 0, NULL,
@@ -123,8 +121,8 @@ static const struct var vars[] = {
      "sum of |stored - actual| hosted adjunct counts per space"},
     {"LOG_FORMAT", VAR_LOG_FORMAT, JOB_BOTH, FIELD(log_format), "json", 0, 0,
      NULL, "json or text"},
-    {"LOG_LEVEL", VAR_LOG_LEVEL, JOB_BOTH, FIELD(log_level), "info", 0, 0,
-     NULL, "debug, info, warn or error"},
+    {"LOG_LEVEL", VAR_LOG_LEVEL, JOB_BOTH, FIELD(log_level), "info", 0, 0, NULL,
+     "debug, info, warn or error"},
 };
 
 #define VAR_COUNT (sizeof(vars) / sizeof(vars[0]))
@@ -207,8 +205,8 @@ static enum dr_err lookup(const struct var *v, cfg_getenv_fn getenv_fn,
         if (rc == DR_ENOMEM)
             return rc;
         if (rc == DR_ETOOBIG)
-            return fail(err_out, "%s: '%s' is larger than %d bytes",
-                        file_var, path, SECRET_FILE_MAX);
+            return fail(err_out, "%s: '%s' is larger than %zu bytes", file_var,
+                        path, SECRET_FILE_MAX);
         if (rc == DR_EPARSE)
             return fail(err_out, "%s: '%s' holds a NUL byte", file_var, path);
         if (rc)
@@ -240,8 +238,9 @@ static enum dr_err store(struct config *cfg, const struct var *v,
         return DR_OK;
     case VAR_LONG:
         if (parse_long_range(text, v->min, v->max, (long *)field))
-            return fail(err_out, "%s: '%s' is not a whole number from %ld to %ld",
-                        name, text, v->min, v->max);
+            return fail(err_out,
+                        "%s: '%s' is not a whole number from %ld to %ld", name,
+                        text, v->min, v->max);
         return DR_OK;
     case VAR_LOG_LEVEL:
         if (log_parse_level(text, (enum log_level *)field))
@@ -251,8 +250,8 @@ static enum dr_err store(struct config *cfg, const struct var *v,
         return DR_OK;
     case VAR_LOG_FORMAT:
         if (log_parse_format(text, (enum log_format *)field))
-            return fail(err_out, "%s: '%s' is not a format (json, text)",
-                        name, text);
+            return fail(err_out, "%s: '%s' is not a format (json, text)", name,
+                        text);
         return DR_OK;
     case VAR_IDENT:
         if (!is_ident(text))
@@ -324,8 +323,8 @@ static enum dr_err check_combined(const struct config *cfg,
     return DR_OK;
 }
 
-static enum dr_err parse_flags(struct config *cfg, int argc,
-                               char *const *argv, enum cfg_action *action_out,
+static enum dr_err parse_flags(struct config *cfg, int argc, char *const *argv,
+                               enum cfg_action *action_out,
                                char err_out[CFG_ERR_MAX])
 {
     int i;
@@ -342,8 +341,7 @@ static enum dr_err parse_flags(struct config *cfg, int argc,
                    cfg->job == CFG_JOB_ENTITY_COUNTERS) {
             cfg->delete_stale = true;
         } else {
-            return fail(err_out, "unknown argument '%s' (see --help)",
-                        argv[i]);
+            return fail(err_out, "unknown argument '%s' (see --help)", argv[i]);
         }
     }
     return DR_OK;
@@ -414,8 +412,7 @@ void cfg_print_help(enum cfg_job job, FILE *out)
             "  --version       show versions of the job and its libraries\n\n"
             "Environment (default in brackets; a variable marked * may be\n"
             "given as NAME_FILE, the path of a file holding it):\n",
-            name,
-            job == CFG_JOB_ENTITY_COUNTERS ? " [--delete-stale]" : "",
+            name, job == CFG_JOB_ENTITY_COUNTERS ? " [--delete-stale]" : "",
             job == CFG_JOB_ENTITY_COUNTERS
                 ? "Makes the space-images and customer-images rows of\n"
                   "\"EntityCounters\" match the \"Images\" table."

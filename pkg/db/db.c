@@ -132,8 +132,7 @@ enum dr_err db_check_conninfo(const char *conninfo, char *dbname_out,
     opts = PQconninfoParse(conninfo, &errmsg);
     if (!opts) {
         /* libpq's message may quote the string, password and all. */
-        snprintf(err_out, DB_ERR_MAX,
-                 "CONNECTION_STRING: %s",
+        snprintf(err_out, DB_ERR_MAX, "CONNECTION_STRING: %s",
                  errmsg ? "not a valid postgresql:// URL or key=value list"
                         : "out of memory parsing it");
         PQfreemem(errmsg);
@@ -161,7 +160,7 @@ static void one_line(const char *msg, char *out, size_t outlen)
     size_t i, n = 0;
 
     for (i = 0; msg[i] && n + 1 < outlen; i++)
-        out[n++] = (msg[i] == '\n' || msg[i] == '\t') ? ' ' : msg[i];
+        out[n++] = (char)((msg[i] == '\n' || msg[i] == '\t') ? ' ' : msg[i]);
     while (n && out[n - 1] == ' ')
         n--;
     out[n] = '\0';
@@ -367,8 +366,7 @@ void db_rollback(struct db *db)
 enum dr_err db_stream_start(struct db *db, const char *sql, int nparams,
                             const char *const *params)
 {
-    if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL,
-                           0))
+    if (!PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0))
         return fail_result(db, NULL, "cannot send query");
     if (!PQsetChunkedRowsMode(db->conn, DB_STREAM_CHUNK_ROWS)) {
         db->streaming = true;

@@ -59,9 +59,8 @@ DR_WARN_UNUSED enum dr_err db_check_conninfo(const char *conninfo,
 
 /* Connects and sets search_path, lock_timeout, statement_timeout and
  * idle_in_transaction_session_timeout.  label is borrowed. */
-DR_WARN_UNUSED enum dr_err db_connect(struct db *db,
-                                      const struct db_options *opt,
-                                      const char *label);
+DR_WARN_UNUSED enum dr_err
+db_connect(struct db *db, const struct db_options *opt, const char *label);
 /* Closes the connection; a transaction still open is rolled back by the
  * server.  Accepts a closed or never-opened db. */
 void db_close(struct db *db);
@@ -92,8 +91,7 @@ void db_rollback(struct db *db);
 DR_WARN_UNUSED enum dr_err db_stream_start(struct db *db, const char *sql,
                                            int nparams,
                                            const char *const *params);
-DR_WARN_UNUSED enum dr_err db_stream_next(struct db *db,
-                                          PGresult **chunk_out);
+DR_WARN_UNUSED enum dr_err db_stream_next(struct db *db, PGresult **chunk_out);
 void db_stream_cancel(struct db *db);
 
 /* Column lookup that fails loudly on a missing name. */

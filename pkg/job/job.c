@@ -55,8 +55,7 @@ enum dr_err job_configure(struct job *job, enum cfg_job kind, int argc,
     log_setup(cfg_job_name(kind), job->cfg.log_format, job->cfg.log_level,
               stderr);
     if (job->cfg.conninfo) {
-        rc = db_check_conninfo(job->cfg.conninfo, dbname, sizeof(dbname),
-                               err);
+        rc = db_check_conninfo(job->cfg.conninfo, dbname, sizeof(dbname), err);
         if (rc) {
             log_msg(LOG_LEVEL_ERROR, "configuration: %s", err);
             return rc;
@@ -83,8 +82,7 @@ static void db_options(const struct config *cfg, struct db_options *opt)
     opt->statement_timeout_ms = cfg->statement_timeout_ms;
 }
 
-static void recalc_options(const struct config *cfg,
-                           struct recalc_options *opt)
+static void recalc_options(const struct config *cfg, struct recalc_options *opt)
 {
     opt->dry_run = cfg->dry_run;
     opt->delete_stale = cfg->delete_stale;
@@ -134,9 +132,9 @@ static enum dr_err add_entity_metrics(const struct job *job,
     rc = metrics_add(set, names[CFG_METRIC_SPACE_DIFFERENCE],
                      METRICS_UNIT_COUNT, r->abs_delta[RECALC_SPACE_IMAGES][0]);
     if (!rc)
-        rc = metrics_add(set, names[CFG_METRIC_SPACE_DELETE],
-                         METRICS_UNIT_COUNT,
-                         r->empty_rows[RECALC_SPACE_IMAGES]);
+        rc =
+            metrics_add(set, names[CFG_METRIC_SPACE_DELETE], METRICS_UNIT_COUNT,
+                        r->empty_rows[RECALC_SPACE_IMAGES]);
     if (!rc)
         rc = metrics_add(set, names[CFG_METRIC_CUSTOMER_DIFFERENCE],
                          METRICS_UNIT_COUNT,
@@ -201,10 +199,8 @@ enum dr_err job_publish(struct job *job)
         rc = metrics_validate(&set);
     clock_gettime(CLOCK_REALTIME, &now);
     if (!rc)
-        rc = metrics_write_emf(&set,
-                               (int64_t)now.tv_sec * 1000 +
-                                   now.tv_nsec / 1000000,
-                               stdout);
+        rc = metrics_write_emf(
+            &set, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, stdout);
     if (rc) {
         log_msg(LOG_LEVEL_ERROR,
                 "metrics not published; the database corrections of this "

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define REDACT_MAX      16
-#define REDACT_MIN_LEN  4
-#define REDACT_MASK     "***"
+#define REDACT_MAX     16
+#define REDACT_MIN_LEN 4
+#define REDACT_MASK    "***"
 
 static const char *log_job = "dlcs-recalculator";
 static enum log_format log_fmt = LOG_FORMAT_JSON;

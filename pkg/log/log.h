@@ -30,14 +30,13 @@ enum log_format {
     LOG_FORMAT_TEXT,
 };
 
-#define LOG_LINE_MAX (16 * 1024)
+#define LOG_LINE_MAX ((size_t)16 * 1024)
 
 /* job is borrowed and must outlive logging; out is usually stderr. */
 void log_setup(const char *job, enum log_format format, enum log_level level,
                FILE *out);
 /* Parses "debug", "info", "warn"/"warning", "error" and "json", "text". */
-DR_WARN_UNUSED enum dr_err log_parse_level(const char *s,
-                                           enum log_level *out);
+DR_WARN_UNUSED enum dr_err log_parse_level(const char *s, enum log_level *out);
 DR_WARN_UNUSED enum dr_err log_parse_format(const char *s,
                                             enum log_format *out);
 const char *log_level_name(enum log_level level);

@@ -8,7 +8,7 @@
 
 #define METRIC_NAME_MAX 255
 #define DIM_VALUE_MAX   1024
-#define EMF_LINE_MAX    (64 * 1024)
+#define EMF_LINE_MAX    ((size_t)64 * 1024)
 
 void metrics_init(struct metric_set *set, const char *namespace_)
 {
@@ -105,8 +105,9 @@ static enum dr_err emf_metadata(const struct metric_set *set, int64_t now_ms,
     enum dr_err rc;
     size_t i;
 
-    rc = buf_addf(b, "{\"_aws\":{\"Timestamp\":%lld,\"CloudWatchMetrics\":"
-                     "[{\"Namespace\":",
+    rc = buf_addf(b,
+                  "{\"_aws\":{\"Timestamp\":%lld,\"CloudWatchMetrics\":"
+                  "[{\"Namespace\":",
                   (long long)now_ms);
     if (!rc)
         rc = add_json_string(b, set->namespace_);

@@ -44,10 +44,8 @@ struct metric_set {
 void metrics_init(struct metric_set *set, const char *namespace_);
 /* DR_ETOOBIG past the limits above. */
 DR_WARN_UNUSED enum dr_err metrics_add_dim(struct metric_set *set,
-                                           const char *name,
-                                           const char *value);
-DR_WARN_UNUSED enum dr_err metrics_add(struct metric_set *set,
-                                       const char *name,
+                                           const char *name, const char *value);
+DR_WARN_UNUSED enum dr_err metrics_add(struct metric_set *set, const char *name,
                                        enum metrics_unit unit, int64_t value);
 
 /* Checks CloudWatch's limits: names 1-255 ASCII, dimension values 1-1024

@@ -58,7 +58,7 @@ static bool all_actual_zero(const struct recalc_engine *e,
 static void plan_row(const struct recalc_engine *e, struct recalc_row *r)
 {
     int64_t stored[2], actual[2], now;
-    bool still = true, drift = false, drift_now = false;
+    bool still = true, drift_now = false;
     size_t i;
     int look;
 
@@ -70,7 +70,6 @@ static void plan_row(const struct recalc_engine *e, struct recalc_row *r)
         r->delta[i] = 0;
         if (!recalc_confirm(stored, actual, &r->delta[i]))
             still = false;
-        drift = drift || r->delta[i];
         drift_now = drift_now || (!i64_sub(actual[1], stored[1], &now) && now);
     }
     if (r->version[0] != r->version[1])
@@ -87,8 +86,6 @@ static void plan_row(const struct recalc_engine *e, struct recalc_row *r)
         memset(r->delta, 0, sizeof(r->delta));
     } else if (r->remove)
         r->outcome = RECALC_DELETED;
-    else if (!drift)
-        r->outcome = RECALC_VERIFIED;
     else
         r->outcome = r->present[1] ? RECALC_UPDATED : RECALC_INSERTED;
 }
@@ -108,10 +105,9 @@ static void backoff(long attempt)
  * jittered backoff; DR_ERETRY when retries are exhausted.  A dry run rolls
  * back instead of committing.
  */
-static enum dr_err recalc_in_tx(struct recalc_engine *e,
-                                enum dr_err (*fn)(struct recalc_engine *,
-                                                  void *),
-                                void *ctx)
+static enum dr_err
+recalc_in_tx(struct recalc_engine *e,
+             enum dr_err (*fn)(struct recalc_engine *, void *), void *ctx)
 {
     enum dr_err rc = DR_ERETRY;
     long attempt;
@@ -163,8 +159,7 @@ static const char *outcome_message(enum recalc_outcome outcome, bool dry)
     return "row verified";
 }
 
-static void log_row(const struct recalc_engine *e,
-                    const struct recalc_row *r)
+static void log_row(const struct recalc_engine *e, const struct recalc_row *r)
 {
     const struct recalc_job *job = e->job;
     struct log_line line;
@@ -198,8 +193,7 @@ static void log_row(const struct recalc_engine *e,
     log_end(&line);
 }
 
-static void log_stale(const struct recalc_engine *e,
-                      const struct recalc_row *r)
+static void log_stale(const struct recalc_engine *e, const struct recalc_row *r)
 {
     struct log_line line;
 
@@ -295,9 +289,8 @@ static bool get_bool(const PGresult *res, int row, int col)
 }
 
 /* Reads one result row into look (0 or 1) of r. */
-static enum dr_err read_look(const struct recalc_engine *e,
-                             const PGresult *res, int row,
-                             const struct columns *c, int look,
+static enum dr_err read_look(const struct recalc_engine *e, const PGresult *res,
+                             int row, const struct columns *c, int look,
                              struct recalc_row *r)
 {
     int64_t kind;
@@ -330,7 +323,7 @@ static enum dr_err read_look(const struct recalc_engine *e,
 }
 
 #define PARAMS_MAX (3 + RECALC_FIGURES_MAX)
-#define ARRAY_MAX  (8 * 1024 * 1024)
+#define ARRAY_MAX  ((size_t)8 * 1024 * 1024)
 
 struct params {
     struct buf arrays[PARAMS_MAX];
@@ -439,9 +432,8 @@ static enum dr_err look2(struct recalc_engine *e, struct recalc_row *rows,
 
 /* Marks the rows step sent but the database did not return. */
 static enum dr_err match_returned(const struct recalc_engine *e,
-                                  const PGresult *res,
-                                  struct recalc_row *rows, size_t n,
-                                  const struct recalc_step *step)
+                                  const PGresult *res, struct recalc_row *rows,
+                                  size_t n, const struct recalc_step *step)
 {
     int64_t owner, key;
     enum dr_err rc = DR_OK;
@@ -513,8 +505,7 @@ static enum dr_err batch_tx(struct recalc_engine *e, void *ctx)
     for (i = 0; i < e->job->nsteps && !rc && !e->opt->dry_run; i++)
         rc = run_step(e, &e->job->steps[i], b->rows, b->n, NULL);
     for (i = 0; i < e->job->nstamp_steps && !rc && !e->opt->dry_run; i++)
-        rc = run_step(e, &e->job->stamp_steps[i], b->rows, b->n,
-                      &b->stamped);
+        rc = run_step(e, &e->job->stamp_steps[i], b->rows, b->n, &b->stamped);
     return rc;
 }
 
@@ -605,8 +596,7 @@ static enum dr_err stamp_tx(struct recalc_engine *e, void *ctx)
     size_t i;
 
     for (i = 0; i < e->job->nstamp_steps && !rc; i++)
-        rc = run_step(e, &e->job->stamp_steps[i], b->rows, b->n,
-                      &b->stamped);
+        rc = run_step(e, &e->job->stamp_steps[i], b->rows, b->n, &b->stamped);
     return rc;
 }
 
@@ -620,8 +610,9 @@ static enum dr_err flush_clean(struct recalc_engine *e)
     qsort(e->clean, e->nclean, sizeof(e->clean[0]), compare_rows);
     rc = recalc_in_tx(e, stamp_tx, &b);
     if (rc == DR_ERETRY) {
-        log_msg(LOG_LEVEL_WARN, "%zu verified rows left unstamped: still "
-                                "locked after retries",
+        log_msg(LOG_LEVEL_WARN,
+                "%zu verified rows left unstamped: still "
+                "locked after retries",
                 e->nclean);
         rc = DR_OK;
     }

@@ -26,50 +26,49 @@ static const char *const figure_names[] = {"next"};
  * itself, never by summing space-images rows.  The CASE around the cast
  * guarantees no non-numeric "Scope" reaches it.
  */
-#define SCAN_HEAD                                                            \
-    "WITH counts AS ("                                                       \
-    "    SELECT \"Customer\", \"Space\", GROUPING(\"Space\") AS whole,"      \
-    "           count(*) AS n"                                               \
-    "      FROM \"Images\""                                                  \
+#define SCAN_HEAD                                                             \
+    "WITH counts AS ("                                                        \
+    "    SELECT \"Customer\", \"Space\", GROUPING(\"Space\") AS whole,"       \
+    "           count(*) AS n"                                                \
+    "      FROM \"Images\""                                                   \
     "     GROUP BY GROUPING SETS ((\"Customer\", \"Space\"), (\"Customer\"))" \
-    "), truth AS ("                                                          \
-    "    SELECT whole AS kind, \"Customer\"::bigint AS owner,"               \
-    "           (CASE whole WHEN 1 THEN \"Customer\" ELSE \"Space\" END)"    \
-    "               ::bigint AS key,"                                        \
-    "           n"                                                           \
-    "      FROM counts"                                                      \
-    "), counters AS ("                                                       \
-    "    SELECT kind,"                                                       \
-    "           CASE kind WHEN 0 THEN \"Customer\" ELSE id END AS owner,"    \
-    "           id AS key, \"Next\", version"                                \
-    "      FROM (SELECT CASE \"Type\" WHEN 'space-images' THEN 0 ELSE 1 END" \
-    "                       AS kind,"                                        \
-    "                   \"Customer\"::bigint AS \"Customer\","               \
-    "                   CASE WHEN \"Scope\" ~ '^(0|[1-9][0-9]{0,8})$'"       \
-    "                        THEN \"Scope\"::bigint END AS id,"              \
-    "                   \"Next\", xmin::text::bigint AS version"             \
-    "              FROM \"EntityCounters\""                                  \
-    "             WHERE \"Type\" = 'space-images'"                           \
-    "                OR (\"Type\" = 'customer-images'"                       \
-    "                    AND \"Customer\" = 0)) ec"                          \
-    "     WHERE id IS NOT NULL"                                              \
-    ")"                                                                      \
-    "SELECT coalesce(t.kind, c.kind) AS kind,"                               \
-    "       coalesce(t.owner, c.owner) AS owner,"                            \
-    "       coalesce(t.key, c.key) AS key,"                                  \
-    "       c.\"Next\" IS NOT NULL AS present, c.version,"                   \
-    "       c.\"Next\" AS s0,"                                               \
+    "), truth AS ("                                                           \
+    "    SELECT whole AS kind, \"Customer\"::bigint AS owner,"                \
+    "           (CASE whole WHEN 1 THEN \"Customer\" ELSE \"Space\" END)"     \
+    "               ::bigint AS key,"                                         \
+    "           n"                                                            \
+    "      FROM counts"                                                       \
+    "), counters AS ("                                                        \
+    "    SELECT kind,"                                                        \
+    "           CASE kind WHEN 0 THEN \"Customer\" ELSE id END AS owner,"     \
+    "           id AS key, \"Next\", version"                                 \
+    "      FROM (SELECT CASE \"Type\" WHEN 'space-images' THEN 0 ELSE 1 END"  \
+    "                       AS kind,"                                         \
+    "                   \"Customer\"::bigint AS \"Customer\","                \
+    "                   CASE WHEN \"Scope\" ~ '^(0|[1-9][0-9]{0,8})$'"        \
+    "                        THEN \"Scope\"::bigint END AS id,"               \
+    "                   \"Next\", xmin::text::bigint AS version"              \
+    "              FROM \"EntityCounters\""                                   \
+    "             WHERE \"Type\" = 'space-images'"                            \
+    "                OR (\"Type\" = 'customer-images'"                        \
+    "                    AND \"Customer\" = 0)) ec"                           \
+    "     WHERE id IS NOT NULL"                                               \
+    ")"                                                                       \
+    "SELECT coalesce(t.kind, c.kind) AS kind,"                                \
+    "       coalesce(t.owner, c.owner) AS owner,"                             \
+    "       coalesce(t.key, c.key) AS key,"                                   \
+    "       c.\"Next\" IS NOT NULL AS present, c.version,"                    \
+    "       c.\"Next\" AS s0,"                                                \
     "       coalesce(t.n, 0) AS a0,"
 
-#define SCAN_TAIL                                                            \
-    "  FROM truth t"                                                         \
-    "  FULL JOIN counters c"                                                 \
+#define SCAN_TAIL            \
+    "  FROM truth t"         \
+    "  FULL JOIN counters c" \
     "    ON c.kind = t.kind AND c.owner = t.owner AND c.key = t.key"
 
 /* gone: a space-images row whose space has no images and no "Spaces" row
  * (the PK lookup needs SELECT on "Spaces"). */
-static const char SQL_SCAN_SPACES[] =
-    SCAN_HEAD
+static const char SQL_SCAN_SPACES[] = SCAN_HEAD
     "       (c.kind = 0 AND t.n IS NULL AND NOT EXISTS ("
     "            SELECT 1 FROM \"Spaces\" s"
     "             WHERE s.\"Customer\" = c.owner AND s.\"Id\" = c.key))"
@@ -87,31 +86,30 @@ static const char SQL_SCAN_NO_SPACES[] =
  * "IX_ImagesBySpace" ("Customer", "Space"); counters are primary-key
  * lookups.  Takes no locks.
  */
-#define LOOK2_HEAD                                                           \
-    "SELECT k.ord, k.kind, k.owner, k.key,"                                  \
-    "       ec.\"Next\" IS NOT NULL AS present,"                             \
-    "       ec.xmin::text::bigint AS version,"                               \
-    "       ec.\"Next\" AS s0,"                                              \
-    "       CASE k.kind"                                                     \
-    "         WHEN 0 THEN (SELECT count(*) FROM \"Images\" i"                \
-    "                       WHERE i.\"Customer\" = k.owner"                  \
-    "                         AND i.\"Space\" = k.key)"                      \
-    "         ELSE (SELECT count(*) FROM \"Images\" i"                       \
-    "                WHERE i.\"Customer\" = k.owner)"                        \
+#define LOOK2_HEAD                                            \
+    "SELECT k.ord, k.kind, k.owner, k.key,"                   \
+    "       ec.\"Next\" IS NOT NULL AS present,"              \
+    "       ec.xmin::text::bigint AS version,"                \
+    "       ec.\"Next\" AS s0,"                               \
+    "       CASE k.kind"                                      \
+    "         WHEN 0 THEN (SELECT count(*) FROM \"Images\" i" \
+    "                       WHERE i.\"Customer\" = k.owner"   \
+    "                         AND i.\"Space\" = k.key)"       \
+    "         ELSE (SELECT count(*) FROM \"Images\" i"        \
+    "                WHERE i.\"Customer\" = k.owner)"         \
     "       END AS a0,"
 
-#define LOOK2_TAIL                                                           \
-    "  FROM unnest($1::int[], $2::bigint[], $3::bigint[])"                   \
-    "       WITH ORDINALITY AS k(kind, owner, key, ord)"                     \
-    "  LEFT JOIN \"EntityCounters\" ec"                                      \
-    "    ON ec.\"Type\" = (CASE k.kind WHEN 0 THEN 'space-images'"           \
-    "                                 ELSE 'customer-images' END)"           \
-    "   AND ec.\"Customer\" = (CASE k.kind WHEN 0 THEN k.owner ELSE 0 END)"  \
-    "   AND ec.\"Scope\" = k.key::text"                                      \
+#define LOOK2_TAIL                                                          \
+    "  FROM unnest($1::int[], $2::bigint[], $3::bigint[])"                  \
+    "       WITH ORDINALITY AS k(kind, owner, key, ord)"                    \
+    "  LEFT JOIN \"EntityCounters\" ec"                                     \
+    "    ON ec.\"Type\" = (CASE k.kind WHEN 0 THEN 'space-images'"          \
+    "                                 ELSE 'customer-images' END)"          \
+    "   AND ec.\"Customer\" = (CASE k.kind WHEN 0 THEN k.owner ELSE 0 END)" \
+    "   AND ec.\"Scope\" = k.key::text"                                     \
     " ORDER BY k.ord"
 
-static const char SQL_LOOK2_SPACES[] =
-    LOOK2_HEAD
+static const char SQL_LOOK2_SPACES[] = LOOK2_HEAD
     "       (k.kind = 0 AND NOT EXISTS ("
     "            SELECT 1 FROM \"Spaces\" s"
     "             WHERE s.\"Customer\" = k.owner AND s.\"Id\" = k.key))"
@@ -139,19 +137,17 @@ static const char SQL_LOOK2_NO_SPACES[] =
 /* "Next" moves by the delta, never to a value: increments the API commits
  * between look 2 and this statement are kept. */
 static const char SQL_UPDATE[] =
-    DELTAS
-    "UPDATE \"EntityCounters\" ec"
-    "   SET \"Next\" = ec.\"Next\" + d.delta"
-    "  FROM d"
-    " WHERE ec.\"Type\" = d.type AND ec.\"Customer\" = d.customer"
-    "   AND ec.\"Scope\" = d.scope"
-    " RETURNING d.kind, d.owner, d.key";
+    DELTAS "UPDATE \"EntityCounters\" ec"
+           "   SET \"Next\" = ec.\"Next\" + d.delta"
+           "  FROM d"
+           " WHERE ec.\"Type\" = d.type AND ec.\"Customer\" = d.customer"
+           "   AND ec.\"Scope\" = d.scope"
+           " RETURNING d.kind, d.owner, d.key";
 
 /* A missing row starts at the confirmed count.  ON CONFLICT DO NOTHING
  * (INSERT privilege alone): a row the API created meanwhile is left to it
  * and reported as a conflict. */
-static const char SQL_INSERT[] =
-    DELTAS
+static const char SQL_INSERT[] = DELTAS
     ", ins AS ("
     "    INSERT INTO \"EntityCounters\" (\"Type\", \"Scope\", \"Customer\","
     "                                    \"Next\")"
@@ -165,8 +161,7 @@ static const char SQL_INSERT[] =
 
 /* Opted in only.  Re-checked at the moment of deleting: no images and no
  * "Spaces" row. */
-static const char SQL_DELETE[] =
-    DELTAS
+static const char SQL_DELETE[] = DELTAS
     "DELETE FROM \"EntityCounters\" ec"
     " USING d"
     " WHERE ec.\"Type\" = d.type AND ec.\"Customer\" = d.customer"

@@ -14,18 +14,16 @@
  *   confirm  a row is corrected only if nothing about it moved between
  *            the looks: the same row version (xmin, so even writes that
  *            cancel out count), the same stored figures and the same true
- *            figures (recalc_confirm).  The API moves a counter and the image it
- *            counts in separate statements, so a request half done shows
- *            as drift; a row the API is busy with shows motion between the
- *            looks and is left for the next run ("busy").  Only a request
- *            still half done after the whole pause could be mistaken for
- *            drift, which is why the pause must outlast the API's gap
- *            between its counter update and its image write.  A row whose
- *            second look shows no drift was transient and is left alone.
- *   write    "x = x + delta", never "x = value", so increments the API
- *            commits meanwhile are kept; then COMMIT.  Serialization
- *            failures, deadlocks and lock timeouts roll the batch back and
- *            retry it (MAX_RETRIES), then its rows are reported as skipped.
+ *            figures (recalc_confirm).  The API moves a counter and the image
+ * it counts in separate statements, so a request half done shows as drift; a
+ * row the API is busy with shows motion between the looks and is left for the
+ * next run ("busy").  Only a request still half done after the whole pause
+ * could be mistaken for drift, which is why the pause must outlast the API's
+ * gap between its counter update and its image write.  A row whose second look
+ * shows no drift was transient and is left alone. write    "x = x + delta",
+ * never "x = value", so increments the API commits meanwhile are kept; then
+ * COMMIT.  Serialization failures, deadlocks and lock timeouts roll the batch
+ * back and retry it (MAX_RETRIES), then its rows are reported as skipped.
  *
  * When the buffer fills mid-scan it is flushed (pause, look 2, write) before
  * the scan goes on, so memory stays bounded whatever the drift.
@@ -105,14 +103,14 @@ enum recalc_storage_figure {
  * committed before it stay, each correct on its own.  The report is filled
  * as far as the run got, on failure too.
  */
-DR_WARN_UNUSED enum dr_err recalc_entity_counters(struct db *scan,
-                                                  struct db *write,
-                                                  const struct recalc_options *opt,
-                                                  struct recalc_report *report);
-DR_WARN_UNUSED enum dr_err recalc_customer_storage(struct db *scan,
-                                                   struct db *write,
-                                                   const struct recalc_options *opt,
-                                                   struct recalc_report *report);
+DR_WARN_UNUSED enum dr_err
+recalc_entity_counters(struct db *scan, struct db *write,
+                       const struct recalc_options *opt,
+                       struct recalc_report *report);
+DR_WARN_UNUSED enum dr_err
+recalc_customer_storage(struct db *scan, struct db *write,
+                        const struct recalc_options *opt,
+                        struct recalc_report *report);
 
 /* Logs the summary line of a run. */
 void recalc_log_summary(const struct recalc_report *report, enum dr_err rc);
@@ -132,14 +130,14 @@ bool recalc_confirm(const int64_t stored[2], const int64_t actual[2],
 /* ================================================================== */
 
 enum recalc_outcome {
-    RECALC_PENDING,   /* not yet through look 2 */
-    RECALC_VERIFIED,  /* look 2 found nothing to apply */
+    RECALC_PENDING,  /* not yet through look 2 */
+    RECALC_VERIFIED, /* look 2 found nothing to apply */
     RECALC_UPDATED,
     RECALC_INSERTED,
     RECALC_DELETED,
-    RECALC_SKIPPED,   /* retries exhausted */
-    RECALC_CONFLICT,  /* the row appeared or vanished between the looks */
-    RECALC_BUSY,      /* moved between the looks; left for the next run */
+    RECALC_SKIPPED,  /* retries exhausted */
+    RECALC_CONFLICT, /* the row appeared or vanished between the looks */
+    RECALC_BUSY,     /* moved between the looks; left for the next run */
 };
 
 /* One stored row (or a missing one) and its two looks. */
@@ -218,21 +216,17 @@ DR_WARN_UNUSED enum dr_err recalc_engine_run(struct recalc_engine *e);
 /* Catalog checks shared by the jobs (schema.c). */
 struct recalc_need {
     const char *table;
-    const char *columns; /* space-separated */
+    const char *columns;    /* space-separated */
     const char *privileges; /* e.g. "SELECT,UPDATE"; "" for none */
 };
-DR_WARN_UNUSED enum dr_err recalc_check_tables(struct db *db,
-                                               const struct recalc_need *needs,
-                                               size_t n);
+DR_WARN_UNUSED enum dr_err
+recalc_check_tables(struct db *db, const struct recalc_need *needs, size_t n);
 /* True when table exists with all of columns (space-separated). */
 DR_WARN_UNUSED enum dr_err recalc_has_table(struct db *db, const char *table,
-                                            const char *columns,
-                                            bool *has_out);
+                                            const char *columns, bool *has_out);
 DR_WARN_UNUSED enum dr_err recalc_has_privilege(struct db *db,
                                                 const char *table,
                                                 const char *privilege,
                                                 bool *has_out);
-
-
 
 #endif /* PKG_RECALC_RECALC_H */

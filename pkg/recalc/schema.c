@@ -98,7 +98,8 @@ enum dr_err recalc_has_privilege(struct db *db, const char *table,
     return rc;
 }
 
-static enum dr_err check_privileges(struct db *db, const struct recalc_need *need)
+static enum dr_err check_privileges(struct db *db,
+                                    const struct recalc_need *need)
 {
     char privilege[16];
     const char *p = need->privileges;

@@ -188,60 +188,58 @@ static const char SQL_LOOK2_2026[] =
  * API's concurrent "x = x + n" are kept; "LastCalculated" records the
  * verification.
  */
-#define DELTAS                                                               \
-    "WITH d AS ("                                                            \
-    "    SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[],"        \
-    "                         $4::bigint[], $5::bigint[], $6::bigint[],"     \
-    "                         $7::bigint[], $8::bigint[])"                   \
-    "           AS u(kind, owner, key, d0, d1, d2, d3, d4)"                  \
+#define DELTAS                                                           \
+    "WITH d AS ("                                                        \
+    "    SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[],"    \
+    "                         $4::bigint[], $5::bigint[], $6::bigint[]," \
+    "                         $7::bigint[], $8::bigint[])"               \
+    "           AS u(kind, owner, key, d0, d1, d2, d3, d4)"              \
     ")"
 
-#define SET_DELTAS_2026                                                      \
-    "   SET \"NumberOfStoredImages\" = cs.\"NumberOfStoredImages\" + d.d0,"  \
-    "       \"TotalSizeOfStoredImages\" ="                                   \
-    "           cs.\"TotalSizeOfStoredImages\" + d.d1,"                      \
+#define SET_DELTAS_2026                                                       \
+    "   SET \"NumberOfStoredImages\" = cs.\"NumberOfStoredImages\" + d.d0,"   \
+    "       \"TotalSizeOfStoredImages\" ="                                    \
+    "           cs.\"TotalSizeOfStoredImages\" + d.d1,"                       \
     "       \"TotalSizeOfThumbnails\" = cs.\"TotalSizeOfThumbnails\" + d.d2," \
-    "       \"TotalSizeOfStoredAdjuncts\" ="                                 \
-    "           cs.\"TotalSizeOfStoredAdjuncts\" + d.d3,"                    \
-    "       \"NumberOfStoredAdjuncts\" ="                                    \
-    "           cs.\"NumberOfStoredAdjuncts\" + d.d4,"                       \
+    "       \"TotalSizeOfStoredAdjuncts\" ="                                  \
+    "           cs.\"TotalSizeOfStoredAdjuncts\" + d.d3,"                     \
+    "       \"NumberOfStoredAdjuncts\" ="                                     \
+    "           cs.\"NumberOfStoredAdjuncts\" + d.d4,"                        \
     "       \"LastCalculated\" = now()"
 
 static const char SQL_UPDATE_SPACE_2026[] =
     DELTAS "UPDATE \"CustomerStorage\" cs" SET_DELTAS_2026
-    "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" = d.key"
-    " RETURNING d.kind, d.owner, d.key";
+           "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" = d.key"
+           " RETURNING d.kind, d.owner, d.key";
 
 static const char SQL_UPDATE_CUSTOMER_2026[] =
     DELTAS "UPDATE \"CustomerStorage\" cs" SET_DELTAS_2026
-    "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" IS NULL"
-    " RETURNING d.kind, d.owner, d.key";
+           "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" IS NULL"
+           " RETURNING d.kind, d.owner, d.key";
 
 /* A new per-space row takes the policy of the customer's aggregate row, or
  * 'default'; existing policies are never written.  A row the API created
  * meanwhile wins (ON CONFLICT DO NOTHING, INSERT privilege only). */
 static const char SQL_INSERT_SPACE_2026[] =
-    DELTAS
-    ", ins AS ("
-    "    INSERT INTO \"CustomerStorage\" (\"Customer\", \"Space\","
-    "        \"StoragePolicy\", \"NumberOfStoredImages\","
-    "        \"TotalSizeOfStoredImages\", \"TotalSizeOfThumbnails\","
-    "        \"TotalSizeOfStoredAdjuncts\", \"NumberOfStoredAdjuncts\","
-    "        \"LastCalculated\")"
-    "    SELECT d.owner, d.key,"
-    "           coalesce((SELECT a.\"StoragePolicy\""
-    "                       FROM \"CustomerStorage\" a"
-    "                      WHERE a.\"Customer\" = d.owner"
-    "                        AND a.\"Space\" IS NULL), 'default'),"
-    "           d.d0, d.d1, d.d2, d.d3, d.d4, now()"
-    "      FROM d"
-    "    ON CONFLICT DO NOTHING"
-    "    RETURNING \"Customer\", \"Space\""
-    ")"
-    "SELECT 0, \"Customer\"::bigint, \"Space\"::bigint FROM ins";
+    DELTAS ", ins AS ("
+           "    INSERT INTO \"CustomerStorage\" (\"Customer\", \"Space\","
+           "        \"StoragePolicy\", \"NumberOfStoredImages\","
+           "        \"TotalSizeOfStoredImages\", \"TotalSizeOfThumbnails\","
+           "        \"TotalSizeOfStoredAdjuncts\", \"NumberOfStoredAdjuncts\","
+           "        \"LastCalculated\")"
+           "    SELECT d.owner, d.key,"
+           "           coalesce((SELECT a.\"StoragePolicy\""
+           "                       FROM \"CustomerStorage\" a"
+           "                      WHERE a.\"Customer\" = d.owner"
+           "                        AND a.\"Space\" IS NULL), 'default'),"
+           "           d.d0, d.d1, d.d2, d.d3, d.d4, now()"
+           "      FROM d"
+           "    ON CONFLICT DO NOTHING"
+           "    RETURNING \"Customer\", \"Space\""
+           ")"
+           "SELECT 0, \"Customer\"::bigint, \"Space\"::bigint FROM ins";
 
-static const char SQL_INSERT_CUSTOMER_2026[] =
-    DELTAS
+static const char SQL_INSERT_CUSTOMER_2026[] = DELTAS
     ", ins AS ("
     "    INSERT INTO \"CustomerStorage\" (\"Customer\", \"Space\","
     "        \"StoragePolicy\", \"NumberOfStoredImages\","
@@ -258,13 +256,13 @@ static const char SQL_INSERT_CUSTOMER_2026[] =
 /* "LastCalculated" of rows verified unchanged. */
 static const char SQL_STAMP_SPACE_2026[] =
     DELTAS "UPDATE \"CustomerStorage\" cs SET \"LastCalculated\" = now()"
-    "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" = d.key"
-    " RETURNING d.kind, d.owner, d.key";
+           "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" = d.key"
+           " RETURNING d.kind, d.owner, d.key";
 
 static const char SQL_STAMP_CUSTOMER_2026[] =
     DELTAS "UPDATE \"CustomerStorage\" cs SET \"LastCalculated\" = now()"
-    "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" IS NULL"
-    " RETURNING d.kind, d.owner, d.key";
+           "  FROM d WHERE cs.\"Customer\" = d.owner AND cs.\"Space\" IS NULL"
+           " RETURNING d.kind, d.owner, d.key";
 
 /* ---- legacy --------------------------------------------------------- */
 
@@ -340,10 +338,10 @@ static const char SQL_LOOK2_LEGACY[] =
     "  ) st"
     " ORDER BY k.ord";
 
-#define SET_DELTAS_LEGACY                                                    \
-    "   SET \"NumberOfStoredImages\" = cs.\"NumberOfStoredImages\" + d.d0,"  \
-    "       \"TotalSizeOfStoredImages\" ="                                   \
-    "           cs.\"TotalSizeOfStoredImages\" + d.d1,"                      \
+#define SET_DELTAS_LEGACY                                                     \
+    "   SET \"NumberOfStoredImages\" = cs.\"NumberOfStoredImages\" + d.d0,"   \
+    "       \"TotalSizeOfStoredImages\" ="                                    \
+    "           cs.\"TotalSizeOfStoredImages\" + d.d1,"                       \
     "       \"TotalSizeOfThumbnails\" = cs.\"TotalSizeOfThumbnails\" + d.d2," \
     "       \"LastCalculated\" = now()"
 
@@ -351,12 +349,11 @@ static const char SQL_LOOK2_LEGACY[] =
  * serves both kinds. */
 static const char SQL_UPDATE_LEGACY[] =
     DELTAS "UPDATE \"CustomerStorage\" cs" SET_DELTAS_LEGACY
-    "  FROM d WHERE cs.\"Customer\" = d.owner"
-    "   AND cs.\"Space\" = (CASE d.kind WHEN 0 THEN d.key ELSE 0 END)"
-    " RETURNING d.kind, d.owner, d.key";
+           "  FROM d WHERE cs.\"Customer\" = d.owner"
+           "   AND cs.\"Space\" = (CASE d.kind WHEN 0 THEN d.key ELSE 0 END)"
+           " RETURNING d.kind, d.owner, d.key";
 
-static const char SQL_INSERT_LEGACY[] =
-    DELTAS
+static const char SQL_INSERT_LEGACY[] = DELTAS
     ", ins AS ("
     "    INSERT INTO \"CustomerStorage\" (\"Customer\", \"Space\","
     "        \"StoragePolicy\", \"NumberOfStoredImages\","
@@ -380,9 +377,9 @@ static const char SQL_INSERT_LEGACY[] =
 
 static const char SQL_STAMP_LEGACY[] =
     DELTAS "UPDATE \"CustomerStorage\" cs SET \"LastCalculated\" = now()"
-    "  FROM d WHERE cs.\"Customer\" = d.owner"
-    "   AND cs.\"Space\" = (CASE d.kind WHEN 0 THEN d.key ELSE 0 END)"
-    " RETURNING d.kind, d.owner, d.key";
+           "  FROM d WHERE cs.\"Customer\" = d.owner"
+           "   AND cs.\"Space\" = (CASE d.kind WHEN 0 THEN d.key ELSE 0 END)"
+           " RETURNING d.kind, d.owner, d.key";
 
 /* ---- the two jobs --------------------------------------------------- */
 
@@ -412,18 +409,22 @@ static const struct recalc_step stamps_legacy[] = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct recalc_job job_2026 = {
-    "customer storage", 5, figure_names, kind_names,
-    SQL_SCAN_2026, SQL_LOOK2_2026,
-    steps_2026, COUNT(steps_2026), stamps_2026, COUNT(stamps_2026),
+    "customer storage", 5,
+    figure_names,       kind_names,
+    SQL_SCAN_2026,      SQL_LOOK2_2026,
+    steps_2026,         COUNT(steps_2026),
+    stamps_2026,        COUNT(stamps_2026),
 };
 static const struct recalc_job job_legacy = {
-    "customer storage", 5, figure_names, kind_names,
-    SQL_SCAN_LEGACY, SQL_LOOK2_LEGACY,
-    steps_legacy, COUNT(steps_legacy), stamps_legacy, COUNT(stamps_legacy),
+    "customer storage", 5,
+    figure_names,       kind_names,
+    SQL_SCAN_LEGACY,    SQL_LOOK2_LEGACY,
+    steps_legacy,       COUNT(steps_legacy),
+    stamps_legacy,      COUNT(stamps_legacy),
 };
 
-#define STORAGE_BASE                                                         \
-    "Customer Space StoragePolicy NumberOfStoredImages "                     \
+#define STORAGE_BASE                                     \
+    "Customer Space StoragePolicy NumberOfStoredImages " \
     "TotalSizeOfStoredImages TotalSizeOfThumbnails LastCalculated"
 
 /* Decides the generation from the catalog and checks tables and grants. */

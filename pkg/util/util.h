@@ -125,7 +125,7 @@ DR_WARN_UNUSED enum dr_err i64_sub(int64_t a, int64_t b, int64_t *out);
 
 /* ---- files ----------------------------------------------------------- */
 
-#define SECRET_FILE_MAX (64 * 1024)
+#define SECRET_FILE_MAX ((size_t)64 * 1024)
 
 /*
  * Reads a small file (a Kubernetes secret, a token) whole into *out, with one

@@ -3,6 +3,7 @@
 # problem, before any connection is made (the database here would accept
 # one, so a connection attempt would show as a different outcome), and no
 # secret in the output.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 new_db 2026

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The release binaries are static, stripped and hardened, and two clean
 # builds from the same tree are byte-identical.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 for b in "$ROOT"/build/bin/*-recalculator; do

@@ -3,6 +3,7 @@
 # reports what a real run does; the real run leaves exactly the expected
 # table, with the metrics and summary figures that match; a second run
 # changes nothing.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 dump() {

@@ -3,6 +3,7 @@
 # a dry run writes nothing; the real run leaves the expected figures and
 # policies and stamps "LastCalculated" on every row it verified; a second
 # run changes only "LastCalculated".
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 dump() { # generation file

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Database failures: one clear line, the database exit code (3), no secret
 # in the output, and nothing written.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 new_db 2026
@@ -28,7 +29,6 @@ expect_db_error() {
 	done
 }
 
-good=$(APP_URL)
 free_port=$(pg_free_port)
 
 # Unreachable, refused login, unknown database, untrusted server certificate.

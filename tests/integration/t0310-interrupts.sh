@@ -3,6 +3,7 @@
 # connection killed by the server.  The job exits promptly with its code,
 # says what it had done, and leaves no half-written batch.  While it runs it
 # is visible in pg_stat_activity under its application_name.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 new_db 2026

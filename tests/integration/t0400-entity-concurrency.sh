@@ -7,6 +7,7 @@
 #   atomic writers (counter and image in one transaction): zero errors.
 #   the API's own order (counter first, image later): at most BOUND_API.
 # Figures go to the log, for the issue note.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 WRITERS=4
@@ -60,7 +61,8 @@ for mode in atomic api; do
 	runs=0
 	transient=0
 	busy=0
-	while kill -0 $pids 2>/dev/null; do
+	# shellcheck disable=SC2086 # one word per process
+while kill -0 $pids 2>/dev/null; do
 		JOB_ENV="CONFIRM_DELAY_MS=200" run_job entity-counter-recalculator
 		assert_status 0 "$status" "$mode: run $runs"
 		runs=$((runs + 1))

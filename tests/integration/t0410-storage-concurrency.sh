@@ -4,6 +4,7 @@
 # aggregate rows with "x = x + n" in the same transaction, while the job
 # runs again and again; cold rows carry drift for it to fix.  Once all have
 # stopped, every row must equal the truth: zero errors.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 WRITERS=4
@@ -70,6 +71,7 @@ for w in $(seq 1 $WRITERS); do
 done
 runs=0
 busy=0
+# shellcheck disable=SC2086 # one word per process
 while kill -0 $pids 2>/dev/null; do
 	JOB_ENV="CONFIRM_DELAY_MS=200" run_job customer-storage-recalculator
 	assert_status 0 "$status" "run $runs"

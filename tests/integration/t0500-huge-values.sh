@@ -1,6 +1,7 @@
 #!/bin/sh
 # Figures beyond 2^31 (counters) and 2^53 (byte sums) are exact: the jobs
 # read and write 64-bit integers and never go through floating point.
+# shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
 new_db 2026

@@ -47,9 +47,8 @@ static void test_config_defaults(void **state)
     char err[CFG_ERR_MAX];
 
     (void)state;
-    assert_int_equal(load(&cfg, CFG_JOB_ENTITY_COUNTERS, env, 0, NULL,
-                          &action, err),
-                     DR_OK);
+    assert_int_equal(
+        load(&cfg, CFG_JOB_ENTITY_COUNTERS, env, 0, NULL, &action, err), DR_OK);
     assert_int_equal(action, CFG_ACTION_RUN);
     assert_string_equal(cfg.conninfo, "postgresql://u@h/db");
     assert_false(cfg.dry_run);
@@ -89,9 +88,9 @@ static void test_config_overrides(void **state)
     char err[CFG_ERR_MAX];
 
     (void)state;
-    assert_int_equal(load(&cfg, CFG_JOB_CUSTOMER_STORAGE, env, 0, NULL,
-                          &action, err),
-                     DR_OK);
+    assert_int_equal(
+        load(&cfg, CFG_JOB_CUSTOMER_STORAGE, env, 0, NULL, &action, err),
+        DR_OK);
     assert_true(cfg.dry_run);
     assert_false(cfg.cloudwatch);
     assert_string_equal(cfg.aws_region, "us-east-2");
@@ -113,19 +112,23 @@ static void test_config_rejects_bad_values(void **state)
         const char *want;
     } cases[] = {
         {"no database", {"DRY_RUN=1"}, "CONNECTION_STRING is not set"},
-        {"timeout word", {"PGHOST=h", "CONNECTION_TIMEOUT=ten"},
+        {"timeout word",
+         {"PGHOST=h", "CONNECTION_TIMEOUT=ten"},
          "CONNECTION_TIMEOUT: 'ten' is not a whole number from 2 to 3600"},
-        {"timeout big", {"PGHOST=h", "CONNECTION_TIMEOUT=99999"},
+        {"timeout big",
+         {"PGHOST=h", "CONNECTION_TIMEOUT=99999"},
          "CONNECTION_TIMEOUT"},
         {"boolean", {"PGHOST=h", "DRY_RUN=yep"}, "DRY_RUN: 'yep'"},
         {"empty secret", {"CONNECTION_STRING="}, "CONNECTION_STRING is set"},
         {"schema", {"PGHOST=h", "DB_SCHEMA=a;b"}, "DB_SCHEMA: 'a;b'"},
-        {"metric name", {"PGHOST=h",
-                         "CLOUDWATCH_SPACE_DELETE_METRIC_NAME=caf\xc3\xa9"},
+        {"metric name",
+         {"PGHOST=h", "CLOUDWATCH_SPACE_DELETE_METRIC_NAME=caf\xc3\xa9"},
          "CLOUDWATCH_SPACE_DELETE_METRIC_NAME: a metric name"},
-        {"both forms", {"CONNECTION_STRING=x", "CONNECTION_STRING_FILE=/y"},
+        {"both forms",
+         {"CONNECTION_STRING=x", "CONNECTION_STRING_FILE=/y"},
          "CONNECTION_STRING and CONNECTION_STRING_FILE are both set"},
-        {"missing file", {"CONNECTION_STRING_FILE=/nonexistent/conn"},
+        {"missing file",
+         {"CONNECTION_STRING_FILE=/nonexistent/conn"},
          "CONNECTION_STRING_FILE: cannot read '/nonexistent/conn'"},
         {"log level", {"PGHOST=h", "LOG_LEVEL=chatty"}, "LOG_LEVEL"},
     };
@@ -163,9 +166,8 @@ static void test_config_secret_file_and_redaction(void **state)
     assert_int_equal(write(fd, "host=db password=hunter2-secret\n", 32), 32);
     close(fd);
     snprintf(env_line, sizeof(env_line), "CONNECTION_STRING_FILE=%s", path);
-    assert_int_equal(load(&cfg, CFG_JOB_ENTITY_COUNTERS, env, 0, NULL,
-                          &action, err),
-                     DR_OK);
+    assert_int_equal(
+        load(&cfg, CFG_JOB_ENTITY_COUNTERS, env, 0, NULL, &action, err), DR_OK);
     unlink(path);
     assert_string_equal(cfg.conninfo, "host=db password=hunter2-secret");
     /* The whole secret value is registered: a line quoting it is masked. */
@@ -193,21 +195,20 @@ static void test_config_flags(void **state)
     char err[CFG_ERR_MAX];
 
     (void)state;
-    assert_int_equal(load(&cfg, CFG_JOB_ENTITY_COUNTERS, env, 3, dry, &action,
-                          err),
-                     DR_OK);
+    assert_int_equal(
+        load(&cfg, CFG_JOB_ENTITY_COUNTERS, env, 3, dry, &action, err), DR_OK);
     assert_true(cfg.dry_run);
     assert_true(cfg.delete_stale);
     cfg_release(&cfg);
     /* --help works even when the environment is broken. */
-    assert_int_equal(load(&cfg, CFG_JOB_ENTITY_COUNTERS, broken, 2, help,
-                          &action, err),
-                     DR_OK);
+    assert_int_equal(
+        load(&cfg, CFG_JOB_ENTITY_COUNTERS, broken, 2, help, &action, err),
+        DR_OK);
     assert_int_equal(action, CFG_ACTION_HELP);
     /* --delete-stale belongs to the entity counter job only. */
-    assert_int_equal(load(&cfg, CFG_JOB_CUSTOMER_STORAGE, env, 2, bad,
-                          &action, err),
-                     DR_ECONFIG);
+    assert_int_equal(
+        load(&cfg, CFG_JOB_CUSTOMER_STORAGE, env, 2, bad, &action, err),
+        DR_ECONFIG);
     assert_non_null(strstr(err, "unknown argument '--delete-stale'"));
 }
 

@@ -57,8 +57,9 @@ static void test_log_json_line(void **state)
     fflush(mem);
     assert_non_null(strstr(out, "\"level\":\"warn\",\"job\":\"job-x\","
                                 "\"msg\":\"a \\\"quoted\\\"\\nmessage\\\\\""));
-    assert_non_null(strstr(out, ",\"type\":\"space-images\",\"delta\":"
-                                "-5000000000,\"dry_run\":true,\"none\":null}\n"));
+    assert_non_null(strstr(out,
+                           ",\"type\":\"space-images\",\"delta\":"
+                           "-5000000000,\"dry_run\":true,\"none\":null}\n"));
     assert_int_equal(strncmp(out, "{\"ts\":\"", 7), 0);
 }
 

@@ -25,7 +25,10 @@ static void test_recalc_confirm_rule(void **state)
         {"counter moved", {7, 8}, {3, 3}, false, 0},
         {"count moved", {7, 7}, {3, 4}, false, 0},
         {"both moved together", {7, 8}, {3, 4}, false, 0},
-        {"beyond 2^31", {5000000000LL, 5000000000LL}, {1, 1}, true,
+        {"beyond 2^31",
+         {5000000000LL, 5000000000LL},
+         {1, 1},
+         true,
          1 - 5000000000LL},
         {"overflow", {INT64_MIN, INT64_MIN}, {INT64_MAX, INT64_MAX}, false, 0},
     };
@@ -54,9 +57,8 @@ static void test_metrics_emf_line(void **state)
     (void)state;
     metrics_init(&set, "Protagonist Recalculator");
     assert_int_equal(metrics_add_dim(&set, "DATABASE_NAME", "dl\"cs"), DR_OK);
-    assert_int_equal(metrics_add(&set, "SpaceTotalDelta", METRICS_UNIT_COUNT,
-                                 18),
-                     DR_OK);
+    assert_int_equal(
+        metrics_add(&set, "SpaceTotalDelta", METRICS_UNIT_COUNT, 18), DR_OK);
     assert_int_equal(metrics_add(&set, "SpaceImageSizeDelta",
                                  METRICS_UNIT_BYTES, 18014398509481986LL),
                      DR_OK);
