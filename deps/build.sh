@@ -34,10 +34,12 @@ base_cflags="-O2 -fPIE -ffunction-sections -fdata-sections -fstack-protector-str
 
 log() { printf 'deps[%s]: %s\n' "$toolchain" "$*"; }
 
-# Runs one build step with its output in a log file, shown only on failure.
+# Runs one build step in a subshell with its output in a log file, shown
+# only on failure.  The subshell's own set -e makes every command count:
+# errexit is ignored in functions called from an if.
 step() { # name function
 	log "$1"
-	if ! "$2" >"$work/$1.log" 2>&1; then
+	if ! (set -e && "$2") >"$work/$1.log" 2>&1; then
 		tail -n 40 "$work/$1.log" >&2
 		log "$1 failed; full log in $work/$1.log"
 		exit 1
@@ -62,7 +64,6 @@ build_musl() {
 		-e 's|%{static:-static}|%{static:-static} %{static-pie:-static -pie --no-dynamic-linker -z text}|' \
 		"$specs"
 	grep -q rcrt1.o "$specs" || { log "cannot patch $specs"; exit 1; }
-	CC="$stage/musl/bin/musl-gcc"
 }
 
 build_openssl() {
@@ -86,6 +87,9 @@ build_openssl() {
 	rm -f "$stage"/lib/*.so* 2>/dev/null || true
 }
 
+# PostgreSQL generates its headers only when make runs at the top level
+# (MAKELEVEL 0), so the sub-makes say they are, even when `make deps` runs
+# this script.
 build_libpq() {
 	d=$(unpack postgresql-17_17.11.orig.tar.bz2 postgresql-17.11)
 	(cd "$d" && CC="$CC" CFLAGS="$base_cflags" \
@@ -94,9 +98,9 @@ build_libpq() {
 		--without-readline --without-zlib --without-icu \
 		--without-gssapi --without-ldap --without-pam --disable-nls \
 		--without-zstd --without-lz4 --without-llvm &&
-		make -C src/port -j"$jobs" &&
-		make -C src/common -j"$jobs" &&
-		make -C src/interfaces/libpq -j"$jobs" libpq.a)
+		MAKELEVEL=0 make -C src/port -j"$jobs" &&
+		MAKELEVEL=0 make -C src/common -j"$jobs" &&
+		MAKELEVEL=0 make -C src/interfaces/libpq -j"$jobs" libpq.a)
 	cp "$d/src/interfaces/libpq/libpq.a" "$stage/lib/"
 	# The _shlib variants export the names libpq calls; the plain ones
 	# rename them *_private.
@@ -154,7 +158,10 @@ install_jsmn() {
 }
 
 case $toolchain in
-musl) step musl build_musl ;;
+musl)
+	step musl build_musl
+	CC="$stage/musl/bin/musl-gcc"
+	;;
 glibc) CC=${CC:-gcc} ;;
 *)
 	echo "build.sh: unknown toolchain '$toolchain'" >&2
@@ -167,6 +174,10 @@ step libpq build_libpq
 step mbedtls build_mbedtls
 step curl build_curl
 install_jsmn
+for f in libpq.a libpgcommon.a libpgport.a libssl.a libcrypto.a libcurl.a \
+	libmbedtls.a libmbedx509.a libmbedcrypto.a; do
+	[ -f "$stage/lib/$f" ] || { log "missing $f after the build"; exit 1; }
+done
 rm -rf "${stage:?}/share" "${stage:?}/bin" "$stage/lib/pkgconfig" "$stage/lib/cmake" "$work"
 rm -rf "$prefix"
 mv "$stage" "$prefix"
