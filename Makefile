@@ -56,8 +56,14 @@ SAN_FLAGS  = -std=c11 -g -O1 -fno-omit-frame-pointer \
              -I$(GLIBC_PREFIX)/include
 SAN_LINK   = -fsanitize=address,undefined -L$(GLIBC_PREFIX)/lib
 
-.SECONDARY:
-.PHONY: all deps test demo lint fmt clean sizes unit integration check-static
+# Keep the objects between runs; only they, not the dependency stamps,
+# which must be rebuilt whenever they are missing.
+MAIN_SRC  := $(wildcard cmd/*/main.c)
+MUSL_OBJS := $(patsubst %.c,$(BUILD)/musl/%.o,$(PKG_SRC) $(MAIN_SRC))
+SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PKG_SRC) $(MAIN_SRC))
+.SECONDARY: $(MUSL_OBJS) $(SAN_OBJS)
+
+.PHONY: all deps san test demo lint fmt clean sizes
 
 all: $(BIN) sizes
 

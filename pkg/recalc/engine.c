@@ -184,6 +184,9 @@ static void log_row(const struct recalc_engine *e, const struct recalc_row *r)
             log_i64(&line, "delta", r->delta[i]);
             continue;
         }
+        /* Only the figures that move, so a line stays readable. */
+        if (!r->delta[i] && r->outcome != RECALC_INSERTED)
+            continue;
         snprintf(key, sizeof(key), "%s_old", job->figure_names[i]);
         log_i64(&line, key, old);
         snprintf(key, sizeof(key), "%s_new", job->figure_names[i]);

@@ -31,6 +31,10 @@ const char *dr_strerror(enum dr_err rc)
         return "interrupted";
     case DR_EMETRICS:
         return "metrics not published";
+    case DR_EHTTP:
+        return "HTTP request failed";
+    case DR_EAWS:
+        return "AWS request refused";
     }
     return "unknown error";
 }
@@ -51,6 +55,8 @@ int dr_exit_status(enum dr_err rc)
     case DR_ERETRY:
         return DR_EXIT_DB;
     case DR_EMETRICS:
+    case DR_EHTTP:
+    case DR_EAWS:
         return DR_EXIT_METRICS;
     case DR_EINTR:
         return DR_EXIT_INTERRUPTED;

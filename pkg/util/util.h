@@ -50,6 +50,8 @@ enum dr_err {
     DR_ERETRY,   /* a transaction still failed after its retries */
     DR_EINTR,    /* stopped by SIGTERM or SIGINT */
     DR_EMETRICS, /* metrics could not be published */
+    DR_EHTTP,    /* no HTTP response (connection, TLS, timeout) */
+    DR_EAWS,     /* AWS refused: credentials, signature, throttling */
 };
 
 /* A short English description of rc; never NULL, never freed. */
