@@ -6,12 +6,16 @@
 
 #include "../../pkg/job/job.h"
 
+#include <curl/curl.h>
+
 int main(int argc, char **argv)
 {
     enum cfg_action action;
     struct job job;
     enum dr_err rc;
 
+    if (curl_global_init(CURL_GLOBAL_DEFAULT))
+        return DR_EXIT_INTERNAL;
     rc = job_configure(&job, CFG_JOB_CUSTOMER_STORAGE, argc, argv, &action);
     if (!rc && action == CFG_ACTION_HELP)
         cfg_print_help(CFG_JOB_CUSTOMER_STORAGE, stdout);
@@ -22,5 +26,6 @@ int main(int argc, char **argv)
     if (!rc && action == CFG_ACTION_RUN)
         rc = job_publish(&job);
     job_release(&job);
+    curl_global_cleanup();
     return dr_exit_status(rc);
 }

@@ -23,6 +23,8 @@ enum var_kind {
     VAR_LOG_FORMAT,
     VAR_IDENT, /* a short name: letters, digits, '-', '_', '.' */
     VAR_METRIC,
+    VAR_ROLE_SESSION, /* [A-Za-z0-9+=,.@_-]{2,64} */
+    VAR_STS_MODE,     /* regional or legacy */
 };
 
 struct var {
@@ -88,6 +90,50 @@ static const struct var vars[] = {
      "AWS_DEFAULT_REGION", "region for CloudWatch (then AWS_DEFAULT_REGION)"},
     {"APP_VERSION", VAR_STRING, JOB_BOTH, FIELD(app_version), "1.0", 0, 0, NULL,
      "value of the APP_VERSION metric dimension"},
+    {"METRICS_TIMEOUT_MS", VAR_LONG, JOB_BOTH, FIELD(metrics_timeout_ms),
+     "30000", 1000, 600000, NULL,
+     "deadline for publishing to CloudWatch, retries included"},
+    {"AWS_ACCESS_KEY_ID", VAR_SECRET, JOB_BOTH, FIELD(aws_access_key_id),
+     NULL, 0, 0, NULL, "static credentials (1st in the chain)"},
+    {"AWS_SECRET_ACCESS_KEY", VAR_SECRET, JOB_BOTH,
+     FIELD(aws_secret_access_key), NULL, 0, 0, NULL,
+     "static credentials: the secret"},
+    {"AWS_SESSION_TOKEN", VAR_SECRET, JOB_BOTH, FIELD(aws_session_token),
+     NULL, 0, 0, NULL, "static credentials: an optional session token"},
+    {"AWS_WEB_IDENTITY_TOKEN_FILE", VAR_STRING, JOB_BOTH,
+     FIELD(aws_web_identity_token_file), NULL, 0, 0, NULL,
+     "IRSA token file, re-read on every call (2nd in the chain)"},
+    {"AWS_ROLE_ARN", VAR_STRING, JOB_BOTH, FIELD(aws_role_arn), NULL, 0, 0,
+     NULL, "IRSA: the role to assume"},
+    {"AWS_ROLE_SESSION_NAME", VAR_ROLE_SESSION, JOB_BOTH,
+     FIELD(aws_role_session_name), NULL, 0, 0, NULL,
+     "IRSA: session name (generated when unset)"},
+    {"AWS_STS_REGIONAL_ENDPOINTS", VAR_STS_MODE, JOB_BOTH,
+     FIELD(aws_sts_regional_endpoints), "regional", 0, 0, NULL,
+     "regional, or legacy for the global STS endpoint"},
+    {"AWS_CONTAINER_CREDENTIALS_FULL_URI", VAR_STRING, JOB_BOTH,
+     FIELD(aws_container_full_uri), NULL, 0, 0, NULL,
+     "EKS Pod Identity / ECS credentials endpoint (3rd in the chain)"},
+    {"AWS_CONTAINER_AUTHORIZATION_TOKEN", VAR_SECRET, JOB_BOTH,
+     FIELD(aws_container_token), NULL, 0, 0, NULL,
+     "token sent to that endpoint"},
+    {"AWS_EC2_METADATA_DISABLED", VAR_BOOL, JOB_BOTH,
+     FIELD(aws_imds_disabled), "false", 0, 0, NULL,
+     "skip IMDSv2 (4th in the chain)"},
+    {"AWS_EC2_METADATA_SERVICE_ENDPOINT", VAR_STRING, JOB_BOTH,
+     FIELD(aws_imds_endpoint), "http://169.254.169.254", 0, 0, NULL,
+     "IMDSv2 endpoint"},
+    {"AWS_ENDPOINT_URL", VAR_STRING, JOB_BOTH, FIELD(aws_endpoint_url), NULL,
+     0, 0, NULL, "endpoint for every AWS service (VPC endpoints, tests)"},
+    {"AWS_ENDPOINT_URL_CLOUDWATCH", VAR_STRING, JOB_BOTH,
+     FIELD(aws_endpoint_url_cloudwatch), NULL, 0, 0, NULL,
+     "CloudWatch endpoint"},
+    {"AWS_ENDPOINT_URL_STS", VAR_STRING, JOB_BOTH,
+     FIELD(aws_endpoint_url_sts), NULL, 0, 0, NULL, "STS endpoint"},
+    {"AWS_CA_BUNDLE", VAR_STRING, JOB_BOTH, FIELD(aws_ca_bundle), NULL, 0, 0,
+     NULL,
+     "CA bundle for AWS endpoints (default: "
+     "/etc/ssl/certs/ca-certificates.crt)"},
     {"CLOUDWATCH_SPACE_DIFFERENCE_METRIC_NAME", VAR_METRIC, JOB_ENTITY,
      METRIC(CFG_METRIC_SPACE_DIFFERENCE), "SpaceTotalDelta", 0, 0, NULL,
      "sum of |delta| over space-images rows"},
@@ -159,6 +205,19 @@ static bool is_ident(const char *s)
         return false;
     for (; *s; s++) {
         if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+            return false;
+    }
+    return true;
+}
+
+static bool is_role_session(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 2 || n > 64)
+        return false;
+    for (; *s; s++) {
+        if (!isalnum((unsigned char)*s) && !strchr("+=,.@_-", *s))
             return false;
     }
     return true;
@@ -267,6 +326,18 @@ static enum dr_err store(struct config *cfg, const struct var *v,
                         "characters",
                         name);
         break;
+    case VAR_ROLE_SESSION:
+        if (!is_role_session(text))
+            return fail(err_out,
+                        "%s: '%s' is not 2-64 of letters, digits and "
+                        "+=,.@_-",
+                        name, text);
+        break;
+    case VAR_STS_MODE:
+        if (strcmp(text, "regional") && strcmp(text, "legacy"))
+            return fail(err_out, "%s: '%s' is not regional or legacy", name,
+                        text);
+        break;
     case VAR_STRING:
     case VAR_SECRET:
         if (!*text)
@@ -312,6 +383,12 @@ static void drop_plain_pgpassword(struct config *cfg, cfg_getenv_fn getenv_fn,
     }
 }
 
+/* Whether exactly one of two settings that go together is set. */
+static bool only_one(const char *a, const char *b)
+{
+    return (a && !b) || (!a && b);
+}
+
 static enum dr_err check_combined(const struct config *cfg,
                                   cfg_getenv_fn getenv_fn, void *ctx,
                                   char err_out[CFG_ERR_MAX])
@@ -320,6 +397,12 @@ static enum dr_err check_combined(const struct config *cfg,
         !getenv_fn("PGSERVICE", ctx))
         return fail(err_out, "CONNECTION_STRING is not set (nor "
                              "CONNECTION_STRING_FILE, PGHOST or PGSERVICE)");
+    if (only_one(cfg->aws_access_key_id, cfg->aws_secret_access_key))
+        return fail(err_out, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                             "must be set together");
+    if (only_one(cfg->aws_web_identity_token_file, cfg->aws_role_arn))
+        return fail(err_out, "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN "
+                             "must be set together");
     return DR_OK;
 }
 
@@ -380,14 +463,19 @@ enum dr_err cfg_load(struct config *cfg, enum cfg_job job, int argc,
     return rc;
 }
 
+static bool is_string_kind(enum var_kind kind)
+{
+    return kind != VAR_BOOL && kind != VAR_LONG && kind != VAR_LOG_LEVEL &&
+           kind != VAR_LOG_FORMAT;
+}
+
 void cfg_release(struct config *cfg)
 {
     size_t i;
     char **str;
 
     for (i = 0; i < VAR_COUNT; i++) {
-        if (vars[i].kind != VAR_STRING && vars[i].kind != VAR_SECRET &&
-            vars[i].kind != VAR_IDENT && vars[i].kind != VAR_METRIC)
+        if (!is_string_kind(vars[i].kind))
             continue;
         str = string_field(cfg, &vars[i]);
         if (*str && vars[i].kind == VAR_SECRET)

@@ -74,6 +74,24 @@ struct config {
     char *aws_region;
     char *app_version;
     char *metric_names[CFG_METRIC_COUNT];
+    long metrics_timeout_ms;
+
+    /* AWS, with the SDKs' names */
+    char *aws_access_key_id;
+    char *aws_secret_access_key;
+    char *aws_session_token;
+    char *aws_web_identity_token_file;
+    char *aws_role_arn;
+    char *aws_role_session_name;
+    char *aws_sts_regional_endpoints;
+    char *aws_container_full_uri;
+    char *aws_container_token;
+    bool aws_imds_disabled;
+    char *aws_imds_endpoint;
+    char *aws_endpoint_url;
+    char *aws_endpoint_url_cloudwatch;
+    char *aws_endpoint_url_sts;
+    char *aws_ca_bundle;
 
     /* logging */
     enum log_level log_level;

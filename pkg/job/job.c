@@ -27,7 +27,9 @@
 #define DR_JSMN_VERSION "unknown"
 #endif
 
-#define METRIC_NAMESPACE "Protagonist Recalculator"
+#define METRIC_NAMESPACE       "Protagonist Recalculator"
+#define AWS_CONNECT_TIMEOUT_MS 3000
+#define AWS_REQUEST_TIMEOUT_MS 10000
 
 static const char *env(const char *name, void *ctx)
 {
@@ -60,13 +62,6 @@ enum dr_err job_configure(struct job *job, enum cfg_job kind, int argc,
             log_msg(LOG_LEVEL_ERROR, "configuration: %s", err);
             return rc;
         }
-    }
-    if (job->cfg.cloudwatch) {
-        log_msg(LOG_LEVEL_ERROR,
-                "configuration: ENABLE_CLOUDWATCH_INTEGRATION: publishing to "
-                "CloudWatch is not in this build yet; set it to false "
-                "(ENABLE_EMF_METRICS=true prints the metrics as EMF)");
-        return DR_ECONFIG;
     }
     return DR_OK;
 }
@@ -174,33 +169,69 @@ static enum dr_err add_storage_metrics(const struct job *job,
     return rc;
 }
 
-enum dr_err job_publish(struct job *job)
+static void aws_options(const struct config *cfg, struct aws_config *aws)
 {
-    struct metric_set set;
-    struct timespec now;
+    memset(aws, 0, sizeof(*aws));
+    aws->region = cfg->aws_region;
+    aws->access_key_id = cfg->aws_access_key_id;
+    aws->secret_access_key = cfg->aws_secret_access_key;
+    aws->session_token = cfg->aws_session_token;
+    aws->web_identity_token_file = cfg->aws_web_identity_token_file;
+    aws->role_arn = cfg->aws_role_arn;
+    aws->role_session_name = cfg->aws_role_session_name;
+    aws->sts_regional_endpoints = cfg->aws_sts_regional_endpoints;
+    aws->container_full_uri = cfg->aws_container_full_uri;
+    aws->container_token = cfg->aws_container_token;
+    aws->imds_disabled = cfg->aws_imds_disabled;
+    aws->imds_endpoint = cfg->aws_imds_endpoint;
+    aws->endpoint_url = cfg->aws_endpoint_url;
+    aws->endpoint_url_cloudwatch = cfg->aws_endpoint_url_cloudwatch;
+    aws->endpoint_url_sts = cfg->aws_endpoint_url_sts;
+    aws->connect_timeout_ms = AWS_CONNECT_TIMEOUT_MS;
+    aws->timeout_ms = AWS_REQUEST_TIMEOUT_MS;
+}
+
+/* The run's figures, named and dimensioned as the first deployment's. */
+static enum dr_err build_metrics(const struct job *job, struct metric_set *set)
+{
     enum dr_err rc;
 
-    if (!job->cfg.emf)
-        return DR_OK;
-    metrics_init(&set, METRIC_NAMESPACE);
-    rc = metrics_add_dim(&set, "DATABASE_NAME", job->dbname);
+    metrics_init(set, METRIC_NAMESPACE);
+    rc = metrics_add_dim(set, "DATABASE_NAME", job->dbname);
     if (!rc)
-        rc = metrics_add_dim(&set, "APP_VERSION", job->cfg.app_version);
+        rc = metrics_add_dim(set, "APP_VERSION", job->cfg.app_version);
     if (!rc)
-        rc = metrics_add_dim(&set, "RECALCULATOR_NAME",
+        rc = metrics_add_dim(set, "RECALCULATOR_NAME",
                              job->cfg.job == CFG_JOB_ENTITY_COUNTERS
                                  ? "entity_counter_recalculator"
                                  : "customer_storage_recalculator");
     if (!rc)
         rc = job->cfg.job == CFG_JOB_ENTITY_COUNTERS
-                 ? add_entity_metrics(job, &set)
-                 : add_storage_metrics(job, &set);
+                 ? add_entity_metrics(job, set)
+                 : add_storage_metrics(job, set);
     if (!rc)
-        rc = metrics_validate(&set);
+        rc = metrics_validate(set);
+    return rc;
+}
+
+enum dr_err job_publish(struct job *job)
+{
+    struct metric_set set;
+    struct aws_config aws;
+    struct timespec now;
+    enum dr_err rc;
+
+    if (!job->cfg.emf && !job->cfg.cloudwatch)
+        return DR_OK;
+    rc = build_metrics(job, &set);
     clock_gettime(CLOCK_REALTIME, &now);
-    if (!rc)
+    if (!rc && job->cfg.emf)
         rc = metrics_write_emf(
             &set, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000, stdout);
+    aws_options(&job->cfg, &aws);
+    if (!rc && job->cfg.cloudwatch)
+        rc = metrics_put_cloudwatch(&set, &aws, job->cfg.aws_ca_bundle,
+                                    job->cfg.metrics_timeout_ms);
     if (rc) {
         log_msg(LOG_LEVEL_ERROR,
                 "metrics not published; the database corrections of this "

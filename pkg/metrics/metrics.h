@@ -3,15 +3,15 @@
  *
  * A metric set is a namespace, up to METRICS_DIMS_MAX dimensions and up to
  * METRICS_MAX values.  Every value is published under the same dimensions,
- * as the first deployment did.  Today the set is written as a CloudWatch
- * Embedded Metric Format (EMF) line; the CloudWatch PutMetricData sink
- * (SigV4 through libcurl) is tracked separately and refused at start-up
- * until it lands.
+ * as the first deployment did.  Two sinks: CloudWatch PutMetricData
+ * (cloudwatch.c: query protocol, SigV4 through libcurl, the SDKs' retry
+ * mode, a deadline) and an Embedded Metric Format line on stdout (emf).
  */
 #ifndef PKG_METRICS_METRICS_H
 #define PKG_METRICS_METRICS_H
 
 #include "../util/util.h"
+#include "../aws/aws.h"
 
 #define METRICS_MAX      16
 #define METRICS_DIMS_MAX 30
@@ -58,5 +58,26 @@ const char *metrics_unit_name(enum metrics_unit unit);
  * milliseconds). */
 DR_WARN_UNUSED enum dr_err metrics_write_emf(const struct metric_set *set,
                                              int64_t now_ms, FILE *out);
+
+/*
+ * Encodes one PutMetricData request body (query protocol) into out, from
+ * metric first on, as many as fit (1000 metrics, under 1 MB); *next_out is
+ * the first metric left for the next request.  timestamp is ISO 8601.
+ */
+DR_WARN_UNUSED enum dr_err metrics_encode_put(const struct metric_set *set,
+                                              size_t first,
+                                              const char *timestamp,
+                                              struct buf *out,
+                                              size_t *next_out);
+
+/*
+ * Publishes the set with PutMetricData, in as many requests as it takes,
+ * within deadline_ms.  ca_file is the CA bundle (NULL: libcurl's default).
+ * DR_EMETRICS (logged) when any request finally fails.
+ */
+DR_WARN_UNUSED enum dr_err metrics_put_cloudwatch(const struct metric_set *set,
+                                                  const struct aws_config *aws,
+                                                  const char *ca_file,
+                                                  long deadline_ms);
 
 #endif /* PKG_METRICS_METRICS_H */

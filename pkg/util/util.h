@@ -29,6 +29,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #define DR_WARN_UNUSED     __attribute__((warn_unused_result))
 #define DR_PRINTF(fmt, va) __attribute__((format(printf, fmt, va)))

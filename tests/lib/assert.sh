@@ -24,7 +24,12 @@ assert_not_contains() { # file text what
 }
 
 assert_status() { # expected actual what
-	[ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
+	[ "$1" = "$2" ] && return 0
+	if [ -n "${TMP:-}" ] && [ -s "$TMP/err" ]; then
+		echo "--- last lines of the job's stderr:" >&2
+		tail -n 15 "$TMP/err" >&2
+	fi
+	fail "$3: exit status $2, expected $1"
 }
 
 # The value of a single-row, single-column query.
