@@ -63,7 +63,7 @@ MUSL_OBJS := $(patsubst %.c,$(BUILD)/musl/%.o,$(PKG_SRC) $(MAIN_SRC))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PKG_SRC) $(MAIN_SRC))
 .SECONDARY: $(MUSL_OBJS) $(SAN_OBJS)
 
-.PHONY: all deps san test demo lint fmt clean sizes
+.PHONY: all deps san fuzz test demo lint fmt clean sizes
 
 all: $(BIN) sizes
 
@@ -116,9 +116,23 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(PKG_SRC:%.c=$(BUILD)/san/%.o)
 
 san: $(addprefix $(BUILD)/san/bin/,$(JOBS)) $(UNIT_TESTS)
 
+# Fuzz targets: clang's libFuzzer with ASan/UBSan over the parsers of what
+# AWS endpoints return; tests/integration/t0800-fuzz.sh runs them briefly.
+FUZZ_SRC  := pkg/aws/parse.c pkg/json/json.c pkg/log/log.c \
+             $(wildcard pkg/util/*.c)
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS = -std=c11 -g -O1 -Wall -Werror -fsanitize=fuzzer,address,undefined \
+             -I$(GLIBC_PREFIX)/include
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(HEADERS) $(GLIBC_PREFIX)/.built
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC)
+
+fuzz: $(FUZZ_BIN)
+
 test:
 	sh deps/apt-setup.sh all
-	$(MAKE) all san
+	$(MAKE) all san fuzz
 	tests/run.sh
 
 demo:
@@ -128,7 +142,7 @@ demo:
 
 # ---- style ----------------------------------------------------------------
 
-C_FILES := $(wildcard cmd/*/*.c pkg/*/*.c pkg/*/*.h tests/unit/*.c)
+C_FILES := $(wildcard cmd/*/*.c pkg/*/*.c pkg/*/*.h tests/unit/*.c tests/fuzz/*.c)
 SH_FILES := $(wildcard deps/*.sh tests/*.sh tests/lib/*.sh tests/integration/*.sh .ci/run)
 
 fmt:

@@ -49,8 +49,8 @@ struct aws_config {
 struct aws_credentials {
     char *access_key_id; /* owned by the struct, as are the others */
     char *secret_access_key;
-    char *session_token; /* NULL when none */
-    int64_t expires_at;  /* Unix seconds; 0: does not expire */
+    char *session_token;  /* NULL when none */
+    int64_t expires_at;   /* Unix seconds; 0: does not expire */
     const char *provider; /* static: "environment", "web-identity", ... */
 };
 
@@ -87,13 +87,13 @@ DR_WARN_UNUSED enum dr_err aws_xml_value(const char *xml, size_t len,
 void aws_xml_error(const char *xml, size_t len, char **code_out,
                    char **message_out);
 /* An STS AssumeRoleWithWebIdentity response's <Credentials>. */
-DR_WARN_UNUSED enum dr_err aws_parse_sts_credentials(const char *xml,
-                                                     size_t len,
-                                                     struct aws_credentials *out);
+DR_WARN_UNUSED enum dr_err
+aws_parse_sts_credentials(const char *xml, size_t len,
+                          struct aws_credentials *out);
 /* A container or IMDS credentials document (JSON). */
-DR_WARN_UNUSED enum dr_err aws_parse_json_credentials(const char *json,
-                                                      size_t len,
-                                                      struct aws_credentials *out);
+DR_WARN_UNUSED enum dr_err
+aws_parse_json_credentials(const char *json, size_t len,
+                           struct aws_credentials *out);
 /* RFC 3339 / ISO 8601 UTC ("2026-12-03T20:15:30Z", fractional seconds and
  * "+00:00" allowed) to Unix seconds. */
 DR_WARN_UNUSED enum dr_err aws_parse_time(const char *s, int64_t *out);

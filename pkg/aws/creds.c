@@ -66,9 +66,8 @@ static enum dr_err sts_body(const struct aws_config *cfg, const char *token,
     if (!rc)
         rc = buf_add(body, "&RoleSessionName=");
     if (!rc)
-        rc = http_add_encoded(body, cfg->role_session_name
-                                        ? cfg->role_session_name
-                                        : session);
+        rc = http_add_encoded(
+            body, cfg->role_session_name ? cfg->role_session_name : session);
     if (!rc)
         rc = buf_add(body, "&WebIdentityToken=");
     if (!rc)
@@ -122,9 +121,9 @@ static enum dr_err sts_call(const struct aws_config *cfg,
         snprintf(a->why, sizeof(a->why), "STS HTTP %ld %s: %s", status,
                  code ? code : "(no code)", message ? message : "");
         a->provider = "web-identity";
-        *again_out = status >= 500 ||
-                     (code && (!strcmp(code, "IDPCommunicationError") ||
-                               !strcmp(code, "InvalidIdentityToken")));
+        *again_out =
+            status >= 500 || (code && (!strcmp(code, "IDPCommunicationError") ||
+                                       !strcmp(code, "InvalidIdentityToken")));
         rc = DR_EAWS;
     }
     free(code);
@@ -189,8 +188,7 @@ static enum dr_err fetch_json_credentials(struct http_client *http,
         say(a, provider, http_last_error(http));
         rc = DR_EAWS;
     } else if (!rc && status != 200) {
-        snprintf(a->why, sizeof(a->why), "HTTP %ld from %s", status,
-                 req->url);
+        snprintf(a->why, sizeof(a->why), "HTTP %ld from %s", status, req->url);
         a->provider = provider;
         rc = DR_EAWS;
     } else if (!rc) {
@@ -292,8 +290,8 @@ static enum dr_err from_imds(const struct aws_config *cfg,
     buf_init(&role, ROLE_NAME_MAX);
     rc = imds_token(cfg, http, &url, &token, a);
     if (!rc)
-        rc = buf_addf(&header, "X-aws-ec2-metadata-token: %s",
-                      buf_cstr(&token));
+        rc =
+            buf_addf(&header, "X-aws-ec2-metadata-token: %s", buf_cstr(&token));
     buf_reset(&url);
     if (!rc)
         rc = buf_addf(&url, "%s/latest/meta-data/iam/security-credentials/",

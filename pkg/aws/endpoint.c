@@ -10,7 +10,8 @@ enum dr_err aws_endpoint(const struct aws_config *cfg, const char *service,
                          struct buf *out)
 {
     bool sts = !strcmp(service, "sts");
-    const char *url = sts ? cfg->endpoint_url_sts : cfg->endpoint_url_cloudwatch;
+    const char *url =
+        sts ? cfg->endpoint_url_sts : cfg->endpoint_url_cloudwatch;
     bool china = !strncmp(cfg->region, "cn-", 3);
     size_t n;
 
@@ -33,8 +34,8 @@ enum dr_err aws_endpoint(const struct aws_config *cfg, const char *service,
 static bool host_allowed(const char *host)
 {
     static const char *const agents[] = {
-        "localhost", "[::1]", "169.254.170.2", "169.254.170.23",
-        "[fd00:ec2::23]",
+        "localhost",      "[::1]",          "169.254.170.2",
+        "169.254.170.23", "[fd00:ec2::23]",
     };
     struct in_addr v4;
     size_t i;

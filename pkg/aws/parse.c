@@ -32,7 +32,7 @@ static enum dr_err xml_unescape(const char *s, size_t n, char **out)
         const char *entity;
         char c;
     } entities[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
+        {"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},
         {"&quot;", '"'}, {"&apos;", '\''},
     };
     char *r = malloc(n + 1), *w;
@@ -141,8 +141,8 @@ enum dr_err aws_parse_sts_credentials(const char *xml, size_t len,
     rest = len - (size_t)(creds - xml);
     rc = aws_xml_value(creds, rest, "AccessKeyId", &c.access_key_id);
     if (!rc)
-        rc = aws_xml_value(creds, rest, "SecretAccessKey",
-                           &c.secret_access_key);
+        rc =
+            aws_xml_value(creds, rest, "SecretAccessKey", &c.secret_access_key);
     if (!rc)
         rc = aws_xml_value(creds, rest, "SessionToken", &c.session_token);
     if (!rc)
@@ -231,8 +231,7 @@ enum dr_err aws_parse_time(const char *s, int64_t *out)
         !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
         s[16] != ':' || !digits(s + 17, 2, &sec))
         return DR_EPARSE;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60)
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return DR_ERANGE;
     p = s + 19;
     if (*p == '.') {

@@ -175,8 +175,8 @@ enum dr_err http_add_encoded(struct buf *b, const char *s)
     for (; *s && !rc; s++) {
         ch = (unsigned char)*s;
         if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
-            ch == '_' || ch == '~') {
+            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+            ch == '~') {
             rc = buf_addc(b, (char)ch);
             continue;
         }

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum dr_err json_parse_object(const char *js, size_t len,
-                              struct json_doc *doc)
+enum dr_err json_parse_object(const char *js, size_t len, struct json_doc *doc)
 {
     jsmn_parser parser;
     jsmntok_t *tokens;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define REDACT_MAX     16
+#define REDACT_MAX     64
 #define REDACT_MIN_LEN 4
 #define REDACT_MASK    "***"
 

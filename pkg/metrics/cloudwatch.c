@@ -16,24 +16,33 @@
  * CronJob.
  */
 
-#define CW_MAX_METRICS   1000
-#define CW_MAX_BODY      ((size_t)1000 * 1000) /* under 1 MB */
-#define CW_ATTEMPTS      3
-#define CW_BACKOFF_MS    200
-#define CW_BACKOFF_CAP   20000
-#define CW_CONNECT_MS    3000
-#define CW_REQUEST_MS    10000
+#define CW_MAX_METRICS 1000
+#define CW_MAX_BODY    ((size_t)1000 * 1000) /* under 1 MB */
+#define CW_ATTEMPTS    3
+#define CW_BACKOFF_MS  200
+#define CW_BACKOFF_CAP 20000
+#define CW_CONNECT_MS  3000
+#define CW_REQUEST_MS  10000
 
 static const char *const throttling_codes[] = {
-    "Throttling", "ThrottlingException", "ThrottledException",
-    "RequestThrottledException", "TooManyRequestsException",
-    "RequestLimitExceeded", "RequestThrottled", "SlowDown",
-    "PriorRequestNotComplete", "EC2ThrottledException",
-    "LimitExceededException", "TransactionInProgressException",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "LimitExceededException",
+    "TransactionInProgressException",
 };
 
 static const char *const expired_codes[] = {
-    "ExpiredToken", "ExpiredTokenException", "RequestExpired",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
 };
 
 static bool in_list(const char *code, const char *const *list, size_t n)
@@ -84,8 +93,7 @@ static enum dr_err encode_metric(const struct metric_set *set, size_t i,
         rc = add_param(b, "MetricData", member, field, set->dims[d].name);
         snprintf(field, sizeof(field), "Dimensions.member.%zu.Value", d + 1);
         if (!rc)
-            rc = add_param(b, "MetricData", member, field,
-                           set->dims[d].value);
+            rc = add_param(b, "MetricData", member, field, set->dims[d].value);
     }
     return rc;
 }

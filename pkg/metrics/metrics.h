@@ -13,7 +13,7 @@
 #include "../util/util.h"
 #include "../aws/aws.h"
 
-#define METRICS_MAX      16
+#define METRICS_MAX      2048
 #define METRICS_DIMS_MAX 30
 
 enum metrics_unit {
@@ -64,11 +64,9 @@ DR_WARN_UNUSED enum dr_err metrics_write_emf(const struct metric_set *set,
  * metric first on, as many as fit (1000 metrics, under 1 MB); *next_out is
  * the first metric left for the next request.  timestamp is ISO 8601.
  */
-DR_WARN_UNUSED enum dr_err metrics_encode_put(const struct metric_set *set,
-                                              size_t first,
-                                              const char *timestamp,
-                                              struct buf *out,
-                                              size_t *next_out);
+DR_WARN_UNUSED enum dr_err
+metrics_encode_put(const struct metric_set *set, size_t first,
+                   const char *timestamp, struct buf *out, size_t *next_out);
 
 /*
  * Publishes the set with PutMetricData, in as many requests as it takes,
