@@ -33,7 +33,7 @@ pg_psql -v gen="$GEN" -f "$ROOT/tests/sql/drift-report.sql"
 # The jobs connect as the restricted role, over TLS, as in production.
 CONNECTION_STRING="postgresql://recalc:recalc-secret-pw@localhost:$PGPORT/dlcs?sslmode=verify-full&sslrootcert=$PG_CA"
 export CONNECTION_STRING
-export ENABLE_CLOUDWATCH_INTEGRATION=false LOG_FORMAT=text CONFIRM_DELAY_MS=200
+export ENABLE_CLOUDWATCH_INTEGRATION=false AWS_EC2_METADATA_DISABLED=true LOG_FORMAT=text CONFIRM_DELAY_MS=200
 
 for job in entity-counter-recalculator customer-storage-recalculator; do
 	say "$job --dry-run (first lines; nothing is written)"

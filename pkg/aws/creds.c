@@ -89,7 +89,7 @@ static enum dr_err sts_call(const struct aws_config *cfg,
 
     *again_out = false;
     buf_init(&url, 2048);
-    buf_init(&body, 64 * 1024);
+    buf_init(&body, (size_t)64 * 1024);
     buf_init(&resp, HTTP_BODY_MAX);
     rc = aws_endpoint(cfg, "sts", &url);
     if (!rc)
@@ -219,7 +219,7 @@ static enum dr_err from_container(const struct aws_config *cfg,
             "loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23");
         return DR_EAWS;
     }
-    buf_init(&auth, 16 * 1024);
+    buf_init(&auth, (size_t)16 * 1024);
     req.method = "GET";
     req.url = cfg->container_full_uri;
     req.connect_timeout_ms = cfg->connect_timeout_ms;

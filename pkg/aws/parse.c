@@ -241,7 +241,7 @@ enum dr_err aws_parse_time(const char *s, int64_t *out)
         while (*p >= '0' && *p <= '9')
             p++;
     }
-    if (!((p[0] == 'Z' || p[0] == 'z') && !p[1]) && strcmp(p, "+00:00"))
+    if (!((p[0] == 'Z' || p[0] == 'z') && !p[1]) && strcmp(p, "+00:00") != 0)
         return DR_EPARSE;
     *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return DR_OK;

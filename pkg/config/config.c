@@ -333,7 +333,7 @@ static enum dr_err store(struct config *cfg, const struct var *v,
                         name, text);
         break;
     case VAR_STS_MODE:
-        if (strcmp(text, "regional") && strcmp(text, "legacy"))
+        if (strcmp(text, "regional") != 0 && strcmp(text, "legacy") != 0)
             return fail(err_out, "%s: '%s' is not regional or legacy", name,
                         text);
         break;

@@ -190,7 +190,7 @@ static enum dr_err post(struct sender *s, const struct buf *body,
 
     if (left <= 0)
         return DR_EHTTP;
-    buf_init(&token, 16 * 1024);
+    buf_init(&token, (size_t)16 * 1024);
     req.method = "POST";
     req.url = buf_cstr(&s->url);
     req.body = buf_cstr(body);

@@ -18,7 +18,7 @@ expect_config_error() {
 	shift
 	for job in entity-counter-recalculator customer-storage-recalculator; do
 		status=0
-		env -i PATH=/usr/bin:/bin ENABLE_CLOUDWATCH_INTEGRATION=false \
+		env -i PATH=/usr/bin:/bin ENABLE_CLOUDWATCH_INTEGRATION=false AWS_EC2_METADATA_DISABLED=true \
 			"$@" "$BIN_DIR/$job" >"$TMP/out" 2>"$TMP/err" || status=$?
 		assert_status 2 "$status" "$job with $*"
 		assert_eq 1 "$(wc -l <"$TMP/err")" "$job with $*: lines on stderr"
@@ -56,17 +56,18 @@ expect_config_error "CONNECTION_STRING is not set" LOG_FORMAT=text
 
 # A flag the job does not know.
 status=0
-env -i CONNECTION_STRING="$good_url" ENABLE_CLOUDWATCH_INTEGRATION=false \
+env -i CONNECTION_STRING="$good_url" ENABLE_CLOUDWATCH_INTEGRATION=false AWS_EC2_METADATA_DISABLED=true \
 	"$BIN_DIR/entity-counter-recalculator" --frobnicate >"$TMP/out" 2>"$TMP/err" || status=$?
 assert_status 2 "$status" "unknown flag"
 assert_contains "$TMP/err" "unknown argument '--frobnicate'" "unknown flag"
 
-# CloudWatch publishing is not in this build: refused before connecting.
-status=0
-env -i CONNECTION_STRING="$good_url" "$BIN_DIR/entity-counter-recalculator" \
-	>"$TMP/out" 2>"$TMP/err" || status=$?
-assert_status 2 "$status" "CloudWatch on"
-assert_contains "$TMP/err" "ENABLE_CLOUDWATCH_INTEGRATION" "CloudWatch on"
+# Credentials that must come in pairs.
+expect_config_error "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together" \
+	CONNECTION_STRING="$good_url" AWS_ACCESS_KEY_ID=AKIDX
+expect_config_error "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN must be set together" \
+	CONNECTION_STRING="$good_url" AWS_ROLE_ARN=arn:aws:iam::1:role/x
+expect_config_error "AWS_STS_REGIONAL_ENDPOINTS: 'global' is not regional or legacy" \
+	CONNECTION_STRING="$good_url" AWS_STS_REGIONAL_ENDPOINTS=global
 
 # Nothing above touched the database.
 assert_eq 6 "$(q "SELECT \"Next\" FROM \"EntityCounters\" WHERE \"Type\" = 'space-images' AND \"Scope\" = '5'")" "untouched"
@@ -74,7 +75,7 @@ assert_eq 6 "$(q "SELECT \"Next\" FROM \"EntityCounters\" WHERE \"Type\" = 'spac
 # The _FILE forms work: the connection string from a secret file, with a
 # trailing newline as Kubernetes secret files may have.
 status=0
-env -i CONNECTION_STRING_FILE="$TMP/conn" ENABLE_CLOUDWATCH_INTEGRATION=0 \
+env -i CONNECTION_STRING_FILE="$TMP/conn" ENABLE_CLOUDWATCH_INTEGRATION=0 AWS_EC2_METADATA_DISABLED=true \
 	"$BIN_DIR/entity-counter-recalculator" --dry-run >"$TMP/out" 2>"$TMP/err" || status=$?
 assert_status 0 "$status" "CONNECTION_STRING_FILE"
 assert_contains "$TMP/err" '"dry_run":true' "CONNECTION_STRING_FILE"

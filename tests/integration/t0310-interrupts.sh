@@ -14,7 +14,7 @@ pg_psql -At -c 'SELECT * FROM "EntityCounters" ORDER BY 1, 2, 3' >"$TMP/before"
 # start_job JOB [PAUSE_MS]: in the background; returns once look 1 is done
 # and the job pauses before look 2 (30 s unless told).
 start_job() {
-	env -i CONNECTION_STRING="$(APP_URL)" ENABLE_CLOUDWATCH_INTEGRATION=false \
+	env -i CONNECTION_STRING="$(APP_URL)" ENABLE_CLOUDWATCH_INTEGRATION=false AWS_EC2_METADATA_DISABLED=true \
 		CONFIRM_DELAY_MS="${2:-30000}" "$BIN_DIR/$1" >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	tries=0

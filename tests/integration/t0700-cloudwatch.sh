@@ -114,7 +114,7 @@ publish entity-counter-recalculator 4 \
 assert_contains "$TMP/err" "must be https, or http to loopback" "container host check"
 
 # IMDSv2 (enabled here, pointed at the fake).
-JOB_ENV="ENABLE_CLOUDWATCH_INTEGRATION=true AWS_ENDPOINT_URL=https://localhost:$HTTPS AWS_CA_BUNDLE=$TMP/tls/ca.crt AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$HTTP" \
+JOB_ENV="ENABLE_CLOUDWATCH_INTEGRATION=true AWS_ENDPOINT_URL=https://localhost:$HTTPS AWS_CA_BUNDLE=$TMP/tls/ca.crt AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$HTTP" \
 	run_job entity-counter-recalculator --dry-run
 cat "$TMP/err" >>"$TMP/all-output"
 assert_status 0 "$status" "IMDSv2"

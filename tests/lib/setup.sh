@@ -61,7 +61,7 @@ run_job() {
 	# shellcheck disable=SC2086
 	env -i PATH=/usr/bin:/bin \
 		CONNECTION_STRING="$(APP_URL)" \
-		ENABLE_CLOUDWATCH_INTEGRATION=false \
+		ENABLE_CLOUDWATCH_INTEGRATION=false AWS_EC2_METADATA_DISABLED=true \
 		CONFIRM_DELAY_MS=50 \
 		${JOB_ENV:-} \
 		"$BIN_DIR/$name" "$@" >"$TMP/out" 2>"$TMP/err" || status=$?

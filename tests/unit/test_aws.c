@@ -71,9 +71,9 @@ static void test_aws_sts_bad_documents(void **state)
         "",
         "<Credentials>",
         "<Credentials><AccessKeyId>A</AccessKeyId></Credentials>",
-        "<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S"
-        "</SecretAccessKey><SessionToken>T</SessionToken><Expiration>never"
-        "</Expiration></Credentials>",
+        ("<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S"
+         "</SecretAccessKey><SessionToken>T</SessionToken><Expiration>never"
+         "</Expiration></Credentials>"),
         "<Credentials><AccessKeyId>&bogus;</AccessKeyId></Credentials>",
     };
     struct aws_credentials c;
