@@ -63,7 +63,7 @@ MUSL_OBJS := $(patsubst %.c,$(BUILD)/musl/%.o,$(PKG_SRC) $(MAIN_SRC))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PKG_SRC) $(MAIN_SRC))
 .SECONDARY: $(MUSL_OBJS) $(SAN_OBJS)
 
-.PHONY: all deps san fuzz test demo lint fmt clean sizes
+.PHONY: all deps san fuzz images tools test demo lint fmt clean sizes
 
 all: $(BIN) sizes
 
@@ -132,18 +132,62 @@ fuzz: $(FUZZ_BIN)
 
 test:
 	sh deps/apt-setup.sh all
-	$(MAKE) all san fuzz
-	tests/run.sh
+	$(MAKE) all san fuzz images tools
+	TOOLS_DIR=$(TOOLS_DIR) tests/run.sh
 
 demo:
 	sh deps/apt-setup.sh all
 	$(MAKE) all
 	tests/demo.sh
 
+# ---- container images ---------------------------------------------------
+
+CONTAINER_ENGINE ?= docker
+IMAGE_REPO       ?= dlcs
+IMAGE_TAG        ?= $(VERSION)
+LICENSE          ?= NOASSERTION
+CA_BUNDLE        := $(BUILD)/image/ca-certificates.crt
+
+$(CA_BUNDLE): deps/image.lock deps/ca-bundle.sh
+	@mkdir -p $(dir $@)
+	sh deps/ca-bundle.sh $(DEPS_CACHE)/image $@
+
+# The root filesystem of one image, every file and directory stamped with
+# SOURCE_DATE_EPOCH and given fixed modes, so the layer is reproducible.
+$(BUILD)/image/%/rootfs: $(BUILD)/bin/% $(CA_BUNDLE)
+	rm -rf $@ && mkdir -p $@/etc/ssl/certs
+	install -m 0755 $< $@/recalculator
+	install -m 0644 $(CA_BUNDLE) $@/etc/ssl/certs/ca-certificates.crt
+	install -m 0644 $(CA_BUNDLE) $@/etc/ssl/cert.pem
+	chmod 0755 $@ $@/etc $@/etc/ssl $@/etc/ssl/certs
+	find $@ -exec touch -h -d @$(SOURCE_DATE_EPOCH) {} +
+
+images: $(addsuffix /rootfs,$(addprefix $(BUILD)/image/,$(JOBS)))
+	@for job in $(JOBS); do \
+		$(CONTAINER_ENGINE) build --quiet -f Containerfile \
+			--build-arg JOB=$$job --build-arg VERSION=$(VERSION) \
+			--build-arg REVISION=$(GIT_REV) --build-arg LICENSE=$(LICENSE) \
+			-t $(IMAGE_REPO)/$$job:$(IMAGE_TAG) $(BUILD)/image/$$job \
+			>/dev/null || exit 1; \
+	done
+	@echo "images:"
+	@for job in $(JOBS); do \
+		printf '  %-45s %8d bytes\n' $(IMAGE_REPO)/$$job:$(IMAGE_TAG) \
+			$$($(CONTAINER_ENGINE) image inspect --format '{{.Size}}' \
+				$(IMAGE_REPO)/$$job:$(IMAGE_TAG)); \
+	done
+
+# ---- chart tools ----------------------------------------------------------
+
+TOOLS_DIR := $(DEPS_CACHE)/tools
+
+tools:
+	sh tools/build-helm-tools.sh $(TOOLS_DIR)
+
 # ---- style ----------------------------------------------------------------
 
 C_FILES := $(wildcard cmd/*/*.c pkg/*/*.c pkg/*/*.h tests/unit/*.c tests/fuzz/*.c)
-SH_FILES := $(wildcard deps/*.sh tests/*.sh tests/lib/*.sh tests/integration/*.sh .ci/run)
+SH_FILES := $(wildcard deps/*.sh tools/*.sh tests/*.sh tests/lib/*.sh tests/integration/*.sh deploy/kind/*.sh .ci/run)
 
 fmt:
 	clang-format -i $(C_FILES)

@@ -7,31 +7,17 @@
 # shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
-mkdir -p "$TMP/tls" "$TMP/other"
-pg_make_certs "$TMP/tls" || fail "cannot make certificates"
+# shellcheck source=tests/lib/fake_aws.sh
+. "$ROOT/tests/lib/fake_aws.sh"
+fake_aws_start
+HTTPS=$FAKE_HTTPS
+HTTP=$FAKE_HTTP
+mkdir -p "$TMP/other"
 pg_make_certs "$TMP/other" || fail "cannot make certificates"
-HTTPS=$(pg_free_port)
-HTTP=$(pg_free_port)
-WEB_TOKEN="eyJhbGciOiJSUzI1NiJ9.web-identity-token-secret"
-CTR_TOKEN="container-auth-token-secret"
-/usr/bin/python3 "$ROOT/tests/lib/fake_aws.py" --https-port "$HTTPS" \
-	--http-port "$HTTP" --cert "$TMP/tls/server.crt" --key "$TMP/tls/server.key" \
-	--static "AKIDSTATIC:static-secret-key-1234:static-session-token-5678" \
-	--static "AKIDNOTOKEN:plain-secret-key-9999" \
-	--web-token "$WEB_TOKEN" --role-arn "arn:aws:iam::123456789012:role/recalc" \
-	--container-token "$CTR_TOKEN" --slow-s 3 >"$TMP/fake.log" 2>&1 &
-fake=$!
-trap 'kill $fake 2>/dev/null; cleanup' EXIT
-tries=0
-until curl -s "http://127.0.0.1:$HTTP/_received" >/dev/null 2>&1; do
-	tries=$((tries + 1))
-	[ $tries -lt 50 ] || fail "fake AWS did not start: $(cat "$TMP/fake.log")"
-	sleep 0.1
-done
 
-control() { curl -s -X POST -d "$1" "http://127.0.0.1:$HTTP/_control" >/dev/null; }
-received() { curl -s "http://127.0.0.1:$HTTP/_received"; }
-requests() { received | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
+control() { fake_control "$1"; }
+received() { fake_received; }
+requests() { fake_requests; }
 
 new_db 2026
 pg_psql -f "$ROOT/tests/fixtures/entity.sql" >/dev/null
@@ -39,9 +25,9 @@ echo "$WEB_TOKEN" >"$TMP/web-token"
 echo "$CTR_TOKEN" >"$TMP/ctr-token"
 printf 'static-secret-key-1234\n' >"$TMP/secret-key"
 
-AWS="ENABLE_CLOUDWATCH_INTEGRATION=true AWS_REGION=eu-west-1 AWS_ENDPOINT_URL=https://localhost:$HTTPS AWS_CA_BUNDLE=$TMP/tls/ca.crt AWS_EC2_METADATA_DISABLED=true"
+AWS="ENABLE_CLOUDWATCH_INTEGRATION=true AWS_REGION=eu-west-1 AWS_ENDPOINT_URL=https://localhost:$HTTPS AWS_CA_BUNDLE=$FAKE_CA AWS_EC2_METADATA_DISABLED=true"
 STATIC="AWS_ACCESS_KEY_ID=AKIDSTATIC AWS_SECRET_ACCESS_KEY=static-secret-key-1234 AWS_SESSION_TOKEN=static-session-token-5678"
-IRSA="AWS_WEB_IDENTITY_TOKEN_FILE=$TMP/web-token AWS_ROLE_ARN=arn:aws:iam::123456789012:role/recalc"
+IRSA="AWS_WEB_IDENTITY_TOKEN_FILE=$TMP/web-token AWS_ROLE_ARN=$ROLE_ARN"
 
 # publish JOB EXPECTED_STATUS "ENV WORDS" [ARGS...]: one run of JOB with
 # the AWS settings plus ENV WORDS.
@@ -114,7 +100,7 @@ publish entity-counter-recalculator 4 \
 assert_contains "$TMP/err" "must be https, or http to loopback" "container host check"
 
 # IMDSv2 (enabled here, pointed at the fake).
-JOB_ENV="ENABLE_CLOUDWATCH_INTEGRATION=true AWS_ENDPOINT_URL=https://localhost:$HTTPS AWS_CA_BUNDLE=$TMP/tls/ca.crt AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$HTTP" \
+JOB_ENV="ENABLE_CLOUDWATCH_INTEGRATION=true AWS_ENDPOINT_URL=https://localhost:$HTTPS AWS_CA_BUNDLE=$FAKE_CA AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$HTTP" \
 	run_job entity-counter-recalculator --dry-run
 cat "$TMP/err" >>"$TMP/all-output"
 assert_status 0 "$status" "IMDSv2"
