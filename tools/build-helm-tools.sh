@@ -48,8 +48,12 @@ YAML
 	rm -rf "$work"
 fi
 
-if [ ! -x "$dir/kubestrict" ] ||
-	[ "$here/kubestrict/main.go" -nt "$dir/kubestrict" ]; then
+# Rebuilt whenever its source changes: the stamp names the source's hash.
+stamp=$dir/kubestrict.$(cat "$here/kubestrict/main.go" "$here/kubestrict/go.mod" |
+	sha256sum | cut -c1-16)
+if [ ! -x "$dir/kubestrict" ] || [ ! -e "$stamp" ]; then
 	echo "tools: kubestrict"
 	(cd "$here/kubestrict" && go build -o "$dir/kubestrict" .)
+	rm -f "$dir"/kubestrict.*
+	touch "$stamp"
 fi

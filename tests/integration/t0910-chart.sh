@@ -9,8 +9,11 @@ TOOLS=${TOOLS_DIR:-$HOME/.cache/dlcs-recalculators/tools}
 HELM=$TOOLS/helm
 CHART=$ROOT/helm/dlcs-recalculators
 [ -x "$HELM" ] || fail "helm not built: make tools"
-export HELM_PLUGINS=$TOOLS/plugins HELM_CACHE_HOME=$TMP/helm-cache \
-	HELM_CONFIG_HOME=$TMP/helm-config HELM_DATA_HOME=$TMP/helm-data
+HELM_PLUGINS="$TOOLS/plugins"
+HELM_CACHE_HOME="$TMP/helm-cache"
+HELM_CONFIG_HOME="$TMP/helm-config"
+HELM_DATA_HOME="$TMP/helm-data"
+export HELM_PLUGINS HELM_CACHE_HOME HELM_CONFIG_HOME HELM_DATA_HOME
 
 for values in "" "$ROOT"/deploy/values-*.yaml; do
 	set --

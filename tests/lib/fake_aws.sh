@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2034 # the variables are for the tests
 # Starts tests/lib/fake_aws.py for a test (source after setup.sh):
 #   fake_aws_start   sets FAKE_HTTPS, FAKE_HTTP (ports), FAKE_CA (its CA),
 #                    WEB_TOKEN, CTR_TOKEN, ROLE_ARN; stops it on exit
