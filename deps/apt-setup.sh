@@ -13,8 +13,7 @@ build_pkgs="build-essential make perl python3 bison flex pkg-config file
  dpkg-dev ca-certificates"
 test_pkgs="libcmocka-dev clang clang-tidy clang-format cppcheck
  libclang-rt-14-dev postgresql postgresql-client python3-botocore
- python3-psycopg2
- shellcheck gnuplot-nox"
+ python3-psycopg2 shellcheck curl openssl binutils util-linux"
 
 case $what in
 build) pkgs=$build_pkgs ;;

@@ -14,6 +14,12 @@ dir=${1:?usage: build-helm-tools.sh DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$dir"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+# Go lives outside the default PATH on some machines.
+command -v go >/dev/null 2>&1 || PATH=$PATH:/usr/local/go/bin
+command -v go >/dev/null 2>&1 || {
+	echo "build-helm-tools.sh: no Go toolchain (go) found" >&2
+	exit 1
+}
 
 if [ ! -x "$dir/helm" ]; then
 	echo "tools: helm $HELM_VERSION"

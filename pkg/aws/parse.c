@@ -105,9 +105,14 @@ void aws_credentials_release(struct aws_credentials *c)
     memset(c, 0, sizeof(*c));
 }
 
-/* Registers the secrets, checks that the key and secret are present. */
+/*
+ * Completes parsed credentials: checks that the key and secret are there,
+ * registers the secrets, reads the expiration, and moves c into *out.  On
+ * failure c is released.  expiration is freed either way.
+ */
 static enum dr_err finish_credentials(struct aws_credentials *c,
-                                      const char *expiration)
+                                      char *expiration,
+                                      struct aws_credentials *out)
 {
     enum dr_err rc = DR_OK;
 
@@ -120,8 +125,11 @@ static enum dr_err finish_credentials(struct aws_credentials *c,
         rc = log_redact(c->session_token);
     if (!rc && expiration)
         rc = aws_parse_time(expiration, &c->expires_at);
+    free(expiration);
     if (rc)
         aws_credentials_release(c);
+    else
+        *out = *c;
     return rc;
 }
 
@@ -148,14 +156,11 @@ enum dr_err aws_parse_sts_credentials(const char *xml, size_t len,
     if (!rc)
         rc = aws_xml_value(creds, rest, "Expiration", &expiration);
     if (rc) {
+        free(expiration);
         aws_credentials_release(&c);
         return rc == DR_ENOMEM ? rc : DR_EPARSE;
     }
-    rc = finish_credentials(&c, expiration);
-    free(expiration);
-    if (!rc)
-        *out = c;
-    return rc;
+    return finish_credentials(&c, expiration, out);
 }
 
 enum dr_err aws_parse_json_credentials(const char *json, size_t len,
@@ -179,14 +184,11 @@ enum dr_err aws_parse_json_credentials(const char *json, size_t len,
         expiration = NULL;
     json_release(&doc);
     if (rc) {
+        free(expiration);
         aws_credentials_release(&c);
         return rc == DR_ENOMEM ? rc : DR_EPARSE;
     }
-    rc = finish_credentials(&c, expiration);
-    free(expiration);
-    if (!rc)
-        *out = c;
-    return rc;
+    return finish_credentials(&c, expiration, out);
 }
 
 /* ---- time ----------------------------------------------------------- */

@@ -26,30 +26,19 @@ static void block_stop_signals(sigset_t *old)
     sigprocmask(SIG_BLOCK, &set, old);
 }
 
-static void register_cancel(PGcancel *cancel)
+/* Puts to in the first slot holding from: register is (NULL, cancel),
+ * unregister (cancel, NULL). */
+static void swap_cancel(PGcancel *from, PGcancel *to)
 {
     sigset_t old;
     size_t i;
 
     block_stop_signals(&old);
     for (i = 0; i < MAX_CONNECTIONS; i++) {
-        if (!cancels[i]) {
-            cancels[i] = cancel;
+        if (cancels[i] == from) {
+            cancels[i] = to;
             break;
         }
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
-static void unregister_cancel(PGcancel *cancel)
-{
-    sigset_t old;
-    size_t i;
-
-    block_stop_signals(&old);
-    for (i = 0; i < MAX_CONNECTIONS; i++) {
-        if (cancels[i] == cancel)
-            cancels[i] = NULL;
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
@@ -284,7 +273,7 @@ enum dr_err db_connect(struct db *db, const struct db_options *opt,
     }
     db->cancel = PQgetCancel(db->conn);
     if (db->cancel)
-        register_cancel(db->cancel);
+        swap_cancel(NULL, db->cancel);
     rc = set_session(db, opt);
     if (rc)
         db_close(db);
@@ -294,7 +283,7 @@ enum dr_err db_connect(struct db *db, const struct db_options *opt,
 void db_close(struct db *db)
 {
     if (db->cancel) {
-        unregister_cancel(db->cancel);
+        swap_cancel(db->cancel, NULL);
         PQfreeCancel(db->cancel);
         db->cancel = NULL;
     }

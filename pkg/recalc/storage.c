@@ -219,33 +219,30 @@ static const char SQL_UPDATE_CUSTOMER_2026[] =
 
 /* A new per-space row takes the policy of the customer's aggregate row, or
  * 'default'; existing policies are never written.  A row the API created
- * meanwhile wins (ON CONFLICT DO NOTHING, INSERT privilege only). */
-static const char SQL_INSERT_SPACE_2026[] =
-    DELTAS ", ins AS ("
-           "    INSERT INTO \"CustomerStorage\" (\"Customer\", \"Space\","
-           "        \"StoragePolicy\", \"NumberOfStoredImages\","
-           "        \"TotalSizeOfStoredImages\", \"TotalSizeOfThumbnails\","
-           "        \"TotalSizeOfStoredAdjuncts\", \"NumberOfStoredAdjuncts\","
-           "        \"LastCalculated\")"
-           "    SELECT d.owner, d.key,"
-           "           coalesce((SELECT a.\"StoragePolicy\""
-           "                       FROM \"CustomerStorage\" a"
-           "                      WHERE a.\"Customer\" = d.owner"
-           "                        AND a.\"Space\" IS NULL), 'default'),"
-           "           d.d0, d.d1, d.d2, d.d3, d.d4, now()"
-           "      FROM d"
-           "    ON CONFLICT DO NOTHING"
-           "    RETURNING \"Customer\", \"Space\""
-           ")"
-           "SELECT 0, \"Customer\"::bigint, \"Space\"::bigint FROM ins";
-
-static const char SQL_INSERT_CUSTOMER_2026[] = DELTAS
-    ", ins AS ("
-    "    INSERT INTO \"CustomerStorage\" (\"Customer\", \"Space\","
-    "        \"StoragePolicy\", \"NumberOfStoredImages\","
-    "        \"TotalSizeOfStoredImages\", \"TotalSizeOfThumbnails\","
-    "        \"TotalSizeOfStoredAdjuncts\", \"NumberOfStoredAdjuncts\","
+ * meanwhile wins (ON CONFLICT DO NOTHING, INSERT privilege only).  The
+ * inserted columns, then each statement's SELECT: */
+#define INSERT_2026                                                      \
+    ", ins AS ("                                                         \
+    "    INSERT INTO \"CustomerStorage\" (\"Customer\", \"Space\","      \
+    "        \"StoragePolicy\", \"NumberOfStoredImages\","               \
+    "        \"TotalSizeOfStoredImages\", \"TotalSizeOfThumbnails\","    \
+    "        \"TotalSizeOfStoredAdjuncts\", \"NumberOfStoredAdjuncts\"," \
     "        \"LastCalculated\")"
+
+static const char SQL_INSERT_SPACE_2026[] = DELTAS INSERT_2026
+    "    SELECT d.owner, d.key,"
+    "           coalesce((SELECT a.\"StoragePolicy\""
+    "                       FROM \"CustomerStorage\" a"
+    "                      WHERE a.\"Customer\" = d.owner"
+    "                        AND a.\"Space\" IS NULL), 'default'),"
+    "           d.d0, d.d1, d.d2, d.d3, d.d4, now()"
+    "      FROM d"
+    "    ON CONFLICT DO NOTHING"
+    "    RETURNING \"Customer\", \"Space\""
+    ")"
+    "SELECT 0, \"Customer\"::bigint, \"Space\"::bigint FROM ins";
+
+static const char SQL_INSERT_CUSTOMER_2026[] = DELTAS INSERT_2026
     "    SELECT d.owner, NULL, 'default', d.d0, d.d1, d.d2, d.d3, d.d4, now()"
     "      FROM d"
     "    ON CONFLICT DO NOTHING"
