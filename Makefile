@@ -69,16 +69,21 @@ all: $(BIN) sizes
 
 # ---- dependencies ---------------------------------------------------------
 
-$(DEPS_SRC)/.verified: deps/lock deps/fetch.sh
+# Stamps are named by content hashes, not ordered by file times: a fresh
+# clone's files are all new, and must still find the cache warm.
+LOCK_KEY := $(shell sha256sum deps/lock | cut -c1-16)
+VERIFIED := $(DEPS_SRC)/.verified-$(LOCK_KEY)
+
+$(VERIFIED):
 	sh deps/apt-setup.sh build
 	sh deps/fetch.sh $(DEPS_SRC)
 	touch $@
 
-$(MUSL_PREFIX)/.built: $(DEPS_SRC)/.verified
+$(MUSL_PREFIX)/.built: | $(VERIFIED)
 	sh deps/build.sh musl $(DEPS_SRC) $(MUSL_PREFIX)
 	touch $@
 
-$(GLIBC_PREFIX)/.built: $(DEPS_SRC)/.verified
+$(GLIBC_PREFIX)/.built: | $(VERIFIED)
 	sh deps/build.sh glibc $(DEPS_SRC) $(GLIBC_PREFIX)
 	touch $@
 
