@@ -9,6 +9,8 @@
 # Figures go to the log, for the issue note.
 # shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
+# shellcheck source=tests/lib/writers.sh
+. "$ROOT/tests/lib/writers.sh"
 
 WRITERS=4
 OPS=${CONCURRENCY_OPS:-1500}
@@ -40,36 +42,12 @@ errors() {
 		sed -n 's/^EntityCounters rows wrong or missing: *//p'
 }
 
-dsn="host=127.0.0.1 port=$PGPORT dbname=$PGDB user=postgres password=pg-admin-secret"
-
 for mode in atomic api; do
 	setup
-	pids=""
-	for w in $(seq 1 $WRITERS); do
-		/usr/bin/python3 "$ROOT/tests/lib/api_writer.py" --dsn "$dsn" \
-			--mode $mode --ops "$OPS" --seed "$w" >"$TMP/writer-$w" &
-		pids="$pids $!"
-	done
-	runs=0
-	transient=0
-	busy=0
-	# shellcheck disable=SC2086 # one word per process
-while kill -0 $pids 2>/dev/null; do
-		JOB_ENV="CONFIRM_DELAY_MS=200" run_job entity-counter-recalculator
-		assert_status 0 "$status" "$mode: run $runs"
-		runs=$((runs + 1))
-		t=$(sed -n 's/.*"rows_transient":\([0-9]*\).*/\1/p' "$TMP/err")
-		transient=$((transient + ${t:-0}))
-		b=$(sed -n 's/.*"rows_busy":\([0-9]*\).*/\1/p' "$TMP/err")
-		busy=$((busy + ${b:-0}))
-		cat "$TMP/err" >>"$TMP/all-runs"
-	done
-	for p in $pids; do wait "$p" || fail "$mode: a writer failed"; done
+	with_writers $mode entity-counter-recalculator
 	n=$(errors)
-	echo "concurrency[$mode]: writers=$WRITERS ops=$((WRITERS * OPS)) job_runs=$runs rows_transient=$transient rows_busy=$busy errors=$n"
-	cat "$TMP"/writer-*
-	[ "$runs" -ge 2 ] || fail "$mode: the job ran only $runs times during the writers"
-	if [ $mode = atomic ]; then
+	echo "concurrency[$mode]: writers=$WRITERS ops=$((WRITERS * OPS)) job_runs=$RUNS rows_transient=$TRANSIENT rows_busy=$BUSY errors=$n"
+	if [ "$mode" = atomic ]; then
 		assert_eq 0 "$n" "$mode: counters left wrong"
 	else
 		[ "$n" -le "$BOUND_API" ] || fail "$mode: $n counters left wrong (bound $BOUND_API)"

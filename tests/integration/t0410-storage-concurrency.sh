@@ -6,6 +6,8 @@
 # stopped, every row must equal the truth: zero errors.
 # shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
+# shellcheck source=tests/lib/writers.sh
+. "$ROOT/tests/lib/writers.sh"
 
 WRITERS=4
 OPS=${CONCURRENCY_OPS:-1500}
@@ -37,26 +39,7 @@ errors() {
 }
 
 assert_eq 2 "$(errors)" "cold drift before the run"
-dsn="host=127.0.0.1 port=$PGPORT dbname=$PGDB user=postgres password=pg-admin-secret"
-pids=""
-for w in $(seq 1 $WRITERS); do
-	/usr/bin/python3 "$ROOT/tests/lib/api_writer.py" --dsn "$dsn" \
-		--mode storage --ops "$OPS" --seed "$w" >"$TMP/writer-$w" &
-	pids="$pids $!"
-done
-runs=0
-busy=0
-# shellcheck disable=SC2086 # one word per process
-while kill -0 $pids 2>/dev/null; do
-	JOB_ENV="CONFIRM_DELAY_MS=200" run_job customer-storage-recalculator
-	assert_status 0 "$status" "run $runs"
-	runs=$((runs + 1))
-	b=$(sed -n 's/.*"rows_busy":\([0-9]*\).*/\1/p' "$TMP/err")
-	busy=$((busy + ${b:-0}))
-done
-for p in $pids; do wait "$p" || fail "a writer failed"; done
+with_writers storage customer-storage-recalculator
 n=$(errors)
-echo "concurrency[storage]: writers=$WRITERS ops=$((WRITERS * OPS)) job_runs=$runs rows_busy=$busy errors=$n"
-cat "$TMP"/writer-*
-[ "$runs" -ge 2 ] || fail "the job ran only $runs times during the writers"
+echo "concurrency[storage]: writers=$WRITERS ops=$((WRITERS * OPS)) job_runs=$RUNS rows_busy=$BUSY errors=$n"
 assert_eq 0 "$n" "rows left wrong"
