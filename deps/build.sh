@@ -32,6 +32,12 @@ mkdir -p "$stage/lib" "$stage/include" "$work"
 # the cache lives.
 base_cflags="-O2 -fPIE -ffunction-sections -fdata-sections -fstack-protector-strong -ffile-prefix-map=$work=."
 
+# musl-gcc links dynamically unless told otherwise, against an interpreter
+# (/lib/ld-musl-x86_64.so.1) that exists only where Debian's musl package is
+# installed, so configure's test programs could not run on a clean machine.
+# Everything built with musl is static anyway.
+link_static=""
+
 log() { printf 'deps[%s]: %s\n' "$toolchain" "$*"; }
 
 # Runs one build step in a subshell with its output in a log file, shown
@@ -93,7 +99,7 @@ build_openssl() {
 build_libpq() {
 	d=$(unpack postgresql-17_17.11.orig.tar.bz2 postgresql-17.11)
 	(cd "$d" && CC="$CC" CFLAGS="$base_cflags" \
-		CPPFLAGS="-I$stage/include" LDFLAGS="-L$stage/lib" \
+		CPPFLAGS="-I$stage/include" LDFLAGS="$link_static -L$stage/lib" \
 		./configure --prefix="$stage" --with-ssl=openssl \
 		--without-readline --without-zlib --without-icu \
 		--without-gssapi --without-ldap --without-pam --disable-nls \
@@ -127,7 +133,7 @@ build_mbedtls() {
 build_curl() {
 	d=$(unpack curl_8.14.1.orig.tar.gz curl-8.14.1)
 	(cd "$d" && CC="$CC" CFLAGS="$base_cflags" \
-		CPPFLAGS="-I$stage/include" LDFLAGS="-L$stage/lib" \
+		CPPFLAGS="-I$stage/include" LDFLAGS="$link_static -L$stage/lib" \
 		./configure --prefix="$stage" --disable-shared --enable-static \
 		--with-mbedtls="$stage" --without-openssl --without-gnutls \
 		--without-wolfssl --without-rustls \
@@ -161,6 +167,7 @@ case $toolchain in
 musl)
 	step musl build_musl
 	CC="$stage/musl/bin/musl-gcc"
+	link_static=-static
 	;;
 glibc) CC=${CC:-gcc} ;;
 *)
