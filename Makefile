@@ -4,6 +4,9 @@
 #   make test       every test: unit (glibc + ASan/UBSan), integration
 #                   against a PostgreSQL the tests start, static checks
 #   make demo       a throwaway database with drift, both jobs, before/after
+#   make bench      both jobs on generated databases of BENCH_IMAGES (1M)
+#                   and 4x that: time against the scan floor, memory, WAL,
+#                   the API's stall (tests/bench/run.sh)
 #   make lint       clang-format check, clang-tidy, cppcheck, shellcheck
 #   make deps       only the pinned dependencies (deps/lock), cached
 #
@@ -63,7 +66,7 @@ MUSL_OBJS := $(patsubst %.c,$(BUILD)/musl/%.o,$(PKG_SRC) $(MAIN_SRC))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PKG_SRC) $(MAIN_SRC))
 .SECONDARY: $(MUSL_OBJS) $(SAN_OBJS)
 
-.PHONY: all deps san fuzz images tools test demo lint fmt clean sizes
+.PHONY: all deps san fuzz images tools test demo bench lint fmt clean sizes
 
 all: $(BIN) sizes
 
@@ -145,6 +148,15 @@ demo:
 	$(MAKE) all
 	tests/demo.sh
 
+BENCH_IMAGES ?= 1000000
+BENCH_SCALING ?= 1
+
+bench:
+	sh deps/apt-setup.sh bench
+	$(MAKE) all
+	BENCH_IMAGES=$(BENCH_IMAGES) BENCH_SCALING=$(BENCH_SCALING) \
+		tests/bench/run.sh
+
 # ---- container images ---------------------------------------------------
 
 CONTAINER_ENGINE ?= docker
@@ -192,7 +204,7 @@ tools:
 # ---- style ----------------------------------------------------------------
 
 C_FILES := $(wildcard cmd/*/*.c pkg/*/*.c pkg/*/*.h tests/unit/*.c tests/fuzz/*.c)
-SH_FILES := $(wildcard deps/*.sh tools/*.sh tests/*.sh tests/lib/*.sh tests/integration/*.sh deploy/kind/*.sh .ci/run)
+SH_FILES := $(wildcard deps/*.sh tools/*.sh tests/*.sh tests/lib/*.sh tests/integration/*.sh tests/bench/*.sh deploy/kind/*.sh .ci/run)
 
 fmt:
 	clang-format -i $(C_FILES)

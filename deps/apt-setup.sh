@@ -4,7 +4,7 @@
 # else it prints the exact commands and exits 1, because a developer's machine
 # is theirs to change.
 #
-# Usage: deps/apt-setup.sh [build|test|all]   (default: all)
+# Usage: deps/apt-setup.sh [build|test|bench|all]   (default: all)
 set -eu
 
 what=${1:-all}
@@ -13,13 +13,17 @@ build_pkgs="build-essential make perl python3 bison flex pkg-config file
  dpkg-dev ca-certificates"
 test_pkgs="libcmocka-dev clang clang-tidy clang-format cppcheck
  libclang-rt-14-dev postgresql postgresql-client python3-botocore
- python3-psycopg2 shellcheck curl openssl binutils util-linux"
+ python3-psycopg2 shellcheck curl openssl binutils util-linux time
+ gnuplot-nox"
+bench_pkgs="postgresql postgresql-client python3-psycopg2 openssl gnuplot-nox
+ time"
 
 case $what in
 build) pkgs=$build_pkgs ;;
 test | all) pkgs="$build_pkgs $test_pkgs" ;;
+bench) pkgs="$build_pkgs $bench_pkgs" ;;
 *)
-	echo "apt-setup.sh: unknown set '$what' (build, test or all)" >&2
+	echo "apt-setup.sh: unknown set '$what' (build, test, bench or all)" >&2
 	exit 2
 	;;
 esac

@@ -26,8 +26,9 @@ pg_psql -f "$ROOT/tests/sql/schema-$GEN.sql" >/dev/null
 pg_psql -f "$ROOT/tests/sql/functions.sql" >/dev/null
 pg_psql -f "$ROOT/tests/sql/grants.sql" >/dev/null
 say "loading $IMAGES images ($GEN schema) with drifted counters"
-pg_psql -v gen="$GEN" -v images="$IMAGES" -v seed=1 -v drift=1 \
+pg_psql -v gen="$GEN" -v images="$IMAGES" -v seed=1 \
 	-f "$ROOT/tests/sql/generate.sql" >/dev/null
+pg_psql -v gen="$GEN" -v seed=1 -f "$ROOT/tests/sql/drift.sql" >/dev/null
 pg_psql -v gen="$GEN" -f "$ROOT/tests/sql/drift-report.sql"
 
 # The jobs connect as the restricted role, over TLS, as in production.

@@ -40,8 +40,8 @@ for f in schema-2026.sql functions.sql grants.sql; do
 	psql_in -d dlcs <"$ROOT/tests/sql/$f"
 done
 {
-	printf '\\set images 5000\n\\set seed 1\n\\set gen 2026\n\\set drift 1\n'
-	cat "$ROOT/tests/sql/generate.sql"
+	printf '\\set images 5000\n\\set seed 1\n\\set gen 2026\n'
+	cat "$ROOT/tests/sql/generate.sql" "$ROOT/tests/sql/drift.sql"
 } | psql_in -d dlcs
 kubectl -n "$NS" create secret generic dlcs-recalculators-db \
 	--from-literal=connection-string="postgresql://recalc:recalc-secret-pw@postgres.$NS:5432/dlcs?sslmode=disable"

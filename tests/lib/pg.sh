@@ -3,7 +3,8 @@
 # and socket, TLS with a test CA, stopped by pg_stop.  Source this file.
 #
 #   pg_start DIR      initdb + start; sets PGHOST PGPORT PGUSER PG_DIR
-#                     PG_CA (CA certificate) and PG_ADMIN_URL
+#                     PG_CA (CA certificate) and PG_ADMIN_URL; lines in
+#                     $PG_EXTRA_CONF override the test settings below
 #   pg_stop           stop the server started by pg_start
 #   pg_psql ARGS...   psql as the superuser on database "postgres" or $PGDB
 #
@@ -82,6 +83,7 @@ full_page_writes = off
 shared_buffers = 256MB
 max_wal_size = 4GB
 log_min_messages = warning
+${PG_EXTRA_CONF:-}
 CONF
 	pg_as_owner "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
 		-w -t 60 start >/dev/null || {

@@ -1,14 +1,15 @@
 -- The one generator of DLCS-shaped data, shared by the demo, the tests and
 -- the benchmark.  Set-based and deterministic from a seed.
 --
---   psql -v images=N -v seed=S -v gen=2026|legacy -v drift=0|1 -f generate.sql
+--   psql -v images=N -v seed=S -v gen=2026|legacy -f generate.sql
 --
--- Run it after schema-<gen>.sql and functions.sql on an empty database.
+-- Run it after schema-<gen>.sql and functions.sql on an empty database,
+-- then drift.sql to inject drift.
 -- Shape: a few customers own most images (customer = 1 + C * r^3), spaces
 -- are skewed too (space = 1 + 400 * r^4: a few large, many small);
 -- "ImageStorage" has rows for ~97% of images plus orphans; in 2026 ~10% of
 -- images have an adjunct, ~70% of those hosted.  Counters and storage rows
--- start exact; with drift=1 every kind of drift the jobs repair is injected.
+-- start exact.
 \set ON_ERROR_STOP 1
 SET max_parallel_workers_per_gather = 0;
 SET synchronous_commit = off;
@@ -135,48 +136,5 @@ SELECT c, 0, 'default', sum(n), sum(size), sum(th), NULL
   FROM gen_truth GROUP BY c;
 \endif
 UPDATE "CustomerStorage" SET "StoragePolicy" = 'gold' WHERE "Customer" = 2;
-
-\if :drift
--- Counters: drift both ways, missing rows, emptied and deleted spaces,
--- a wrong and a missing customer-images row.
-UPDATE "EntityCounters"
-   SET "Next" = greatest(0, "Next" + (CASE WHEN random() < 0.7 THEN 1 ELSE -1 END)
-                                    * (1 + floor(random() * 5))::int)
- WHERE "Type" = 'space-images' AND random() < 0.05;
-DELETE FROM "EntityCounters"
- WHERE "Type" = 'space-images' AND "Scope"::int < 500 AND random() < 0.02;
-UPDATE "EntityCounters" SET "Next" = 1 + floor(random() * 5)::int
- WHERE "Type" = 'space-images' AND "Scope" = '501';
-INSERT INTO "EntityCounters"
-SELECT 'space-images', (900 + c)::text, c, 3
-  FROM generate_series(1, (SELECT customers FROM gen_params)) c;
-UPDATE "EntityCounters" SET "Next" = "Next" + 17
- WHERE "Type" = 'customer-images' AND "Scope" = '1';
-DELETE FROM "EntityCounters"
- WHERE "Type" = 'customer-images' AND "Scope" = '2';
-
--- Storage: drift in each figure, missing per-space and aggregate rows, rows
--- of spaces that no longer hold anything.
-UPDATE "CustomerStorage"
-   SET "NumberOfStoredImages" = "NumberOfStoredImages" + 1,
-       "TotalSizeOfStoredImages" = "TotalSizeOfStoredImages" - 1000,
-       "TotalSizeOfThumbnails" = "TotalSizeOfThumbnails" + 77
- WHERE "Space" <> 0 AND random() < 0.05;
-DELETE FROM "CustomerStorage" WHERE "Space" <> 0 AND random() < 0.02;
-INSERT INTO "CustomerStorage" ("Customer", "Space", "StoragePolicy",
-    "NumberOfStoredImages", "TotalSizeOfStoredImages",
-    "TotalSizeOfThumbnails")
-SELECT c, 777, 'default', 5, 5000, 50
-  FROM generate_series(1, (SELECT customers FROM gen_params)) c;
-\if :is2026
-UPDATE "CustomerStorage"
-   SET "NumberOfStoredAdjuncts" = "NumberOfStoredAdjuncts" + 2,
-       "TotalSizeOfStoredAdjuncts" = "TotalSizeOfStoredAdjuncts" + 500
- WHERE "Space" IS NOT NULL AND random() < 0.05;
-DELETE FROM "CustomerStorage" WHERE "Customer" = 3 AND "Space" IS NULL;
-\else
-DELETE FROM "CustomerStorage" WHERE "Customer" = 3 AND "Space" = 0;
-\endif
-\endif
 
 ANALYZE;
