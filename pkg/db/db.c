@@ -205,12 +205,18 @@ static enum dr_err set_session(struct db *db, const struct db_options *opt)
     static const char sql[] =
         /* $1 search_path (a quoted identifier), $2 lock_timeout,
          * $3 statement_timeout, $4 idle_in_transaction_session_timeout;
-         * all text, all ms.  Returns one row, discarded. */
+         * all text, all ms.  Returns one row, discarded.
+         *
+         * JIT off: the confirming reads gate lateral branches on the kind
+         * of row, so the planner overestimates them and spent about 0.5 s
+         * compiling each of those millisecond statements (make bench);
+         * the one long scan gains less from JIT than it costs to compile. */
         "SELECT pg_catalog.set_config('search_path', $1, false),"
         "       pg_catalog.set_config('lock_timeout', $2, false),"
         "       pg_catalog.set_config('statement_timeout', $3, false),"
         "       pg_catalog.set_config("
-        "           'idle_in_transaction_session_timeout', $4, false)";
+        "           'idle_in_transaction_session_timeout', $4, false),"
+        "       pg_catalog.set_config('jit', 'off', false)";
     char lock_ms[24], stmt_ms[24], idle_ms[24];
     const char *params[4];
     char *schema;

@@ -433,6 +433,26 @@ static enum dr_err look2(struct recalc_engine *e, struct recalc_row *rows,
     return rc;
 }
 
+/*
+ * Look 2 of every buffered row in one statement, outside any transaction:
+ * it takes no locks, so it need not lengthen the writes' transactions, and
+ * a table the job must scan to re-measure (hosted "Adjuncts") is scanned
+ * once per buffer rather than once per batch.  It may re-measure a large
+ * customer whole, so it runs under the scan's timeout, not the one meant
+ * for waits on the API's locks.
+ */
+static enum dr_err look2_all(struct recalc_engine *e)
+{
+    enum dr_err rc;
+
+    rc = db_set_statement_timeout(e->write, e->opt->scan_timeout_s * 1000);
+    if (!rc)
+        rc = look2(e, e->rows, e->nrows);
+    if (!rc)
+        rc = db_set_statement_timeout(e->write, e->opt->statement_timeout_ms);
+    return rc;
+}
+
 /* Marks the rows step sent but the database did not return. */
 static enum dr_err match_returned(const struct recalc_engine *e,
                                   const PGresult *res, struct recalc_row *rows,
@@ -499,11 +519,12 @@ struct batch {
 static enum dr_err batch_tx(struct recalc_engine *e, void *ctx)
 {
     struct batch *b = ctx;
-    enum dr_err rc;
+    enum dr_err rc = DR_OK;
     size_t i;
 
-    rc = look2(e, b->rows, b->n);
-    for (i = 0; i < b->n && !rc; i++)
+    /* Planned afresh on every attempt: a rolled-back attempt may have
+     * marked rows as conflicts. */
+    for (i = 0; i < b->n; i++)
         plan_row(e, &b->rows[i]);
     for (i = 0; i < e->job->nsteps && !rc && !e->opt->dry_run; i++)
         rc = run_step(e, &e->job->steps[i], b->rows, b->n, NULL);
@@ -580,6 +601,9 @@ static enum dr_err flush(struct recalc_engine *e)
     start = clock_mono_ms();
     clock_sleep_ms(e->opt->confirm_delay_ms, stop_flag());
     e->report->confirm_pause_ms += clock_mono_ms() - start;
+    if (stop_requested())
+        return DR_EINTR;
+    rc = look2_all(e);
     for (i = 0; i < e->nrows && !rc; i = j) {
         if (stop_requested())
             return DR_EINTR;

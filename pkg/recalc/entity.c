@@ -21,44 +21,48 @@ static const char *const figure_names[] = {"next"};
  * and customer that has images, with "Next" and the true count read by one
  * statement, so in one snapshot.  N rows, streamed.
  *
- * GROUPING SETS counts both levels in one pass over "Images" (the floor no
- * implementation avoids); the customer level is counted from "Images"
- * itself, never by summing space-images rows.  The CASE around the cast
- * guarantees no non-numeric "Scope" reaches it.
+ * Both levels are counted from "Images" itself, never by summing
+ * space-images rows: one pass counts the images of each (customer,
+ * space), the floor no implementation avoids, and each customer's total
+ * is the sum of those counts.  A plain GROUP BY can run in parallel where
+ * GROUPING SETS cannot, which made it twice as fast on two cores (make
+ * bench).  The CASE around the cast guarantees no non-numeric "Scope"
+ * reaches it.
  */
-#define SCAN_HEAD                                                             \
-    "WITH counts AS ("                                                        \
-    "    SELECT \"Customer\", \"Space\", GROUPING(\"Space\") AS whole,"       \
-    "           count(*) AS n"                                                \
-    "      FROM \"Images\""                                                   \
-    "     GROUP BY GROUPING SETS ((\"Customer\", \"Space\"), (\"Customer\"))" \
-    "), truth AS ("                                                           \
-    "    SELECT whole AS kind, \"Customer\"::bigint AS owner,"                \
-    "           (CASE whole WHEN 1 THEN \"Customer\" ELSE \"Space\" END)"     \
-    "               ::bigint AS key,"                                         \
-    "           n"                                                            \
-    "      FROM counts"                                                       \
-    "), counters AS ("                                                        \
-    "    SELECT kind,"                                                        \
-    "           CASE kind WHEN 0 THEN \"Customer\" ELSE id END AS owner,"     \
-    "           id AS key, \"Next\", version"                                 \
-    "      FROM (SELECT CASE \"Type\" WHEN 'space-images' THEN 0 ELSE 1 END"  \
-    "                       AS kind,"                                         \
-    "                   \"Customer\"::bigint AS \"Customer\","                \
-    "                   CASE WHEN \"Scope\" ~ '^(0|[1-9][0-9]{0,8})$'"        \
-    "                        THEN \"Scope\"::bigint END AS id,"               \
-    "                   \"Next\", xmin::text::bigint AS version"              \
-    "              FROM \"EntityCounters\""                                   \
-    "             WHERE \"Type\" = 'space-images'"                            \
-    "                OR (\"Type\" = 'customer-images'"                        \
-    "                    AND \"Customer\" = 0)) ec"                           \
-    "     WHERE id IS NOT NULL"                                               \
-    ")"                                                                       \
-    "SELECT coalesce(t.kind, c.kind) AS kind,"                                \
-    "       coalesce(t.owner, c.owner) AS owner,"                             \
-    "       coalesce(t.key, c.key) AS key,"                                   \
-    "       c.\"Next\" IS NOT NULL AS present, c.version,"                    \
-    "       c.\"Next\" AS s0,"                                                \
+#define SCAN_HEAD                                                              \
+    "WITH per_space AS MATERIALIZED ("                                         \
+    "    SELECT \"Customer\", \"Space\", count(*) AS n"                        \
+    "      FROM \"Images\""                                                    \
+    "     GROUP BY \"Customer\", \"Space\""                                    \
+    "), truth AS ("                                                            \
+    "    SELECT 0 AS kind, \"Customer\"::bigint AS owner,"                     \
+    "           \"Space\"::bigint AS key, n"                                   \
+    "      FROM per_space"                                                     \
+    "    UNION ALL"                                                            \
+    "    SELECT 1, \"Customer\"::bigint, \"Customer\"::bigint, sum(n)::bigint" \
+    "      FROM per_space"                                                     \
+    "     GROUP BY \"Customer\""                                               \
+    "), counters AS ("                                                         \
+    "    SELECT kind,"                                                         \
+    "           CASE kind WHEN 0 THEN \"Customer\" ELSE id END AS owner,"      \
+    "           id AS key, \"Next\", version"                                  \
+    "      FROM (SELECT CASE \"Type\" WHEN 'space-images' THEN 0 ELSE 1 END"   \
+    "                       AS kind,"                                          \
+    "                   \"Customer\"::bigint AS \"Customer\","                 \
+    "                   CASE WHEN \"Scope\" ~ '^(0|[1-9][0-9]{0,8})$'"         \
+    "                        THEN \"Scope\"::bigint END AS id,"                \
+    "                   \"Next\", xmin::text::bigint AS version"               \
+    "              FROM \"EntityCounters\""                                    \
+    "             WHERE \"Type\" = 'space-images'"                             \
+    "                OR (\"Type\" = 'customer-images'"                         \
+    "                    AND \"Customer\" = 0)) ec"                            \
+    "     WHERE id IS NOT NULL"                                                \
+    ")"                                                                        \
+    "SELECT coalesce(t.kind, c.kind) AS kind,"                                 \
+    "       coalesce(t.owner, c.owner) AS owner,"                              \
+    "       coalesce(t.key, c.key) AS key,"                                    \
+    "       c.\"Next\" IS NOT NULL AS present, c.version,"                     \
+    "       c.\"Next\" AS s0,"                                                 \
     "       coalesce(t.n, 0) AS a0,"
 
 #define SCAN_TAIL            \

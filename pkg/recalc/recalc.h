@@ -7,23 +7,29 @@
  *            row, the stored figures and the true ones in one snapshot; rows
  *            that agree are done, rows that differ go into a bounded buffer.
  *   pause    CONFIRM_DELAY_MS, so API requests in flight at look 1 finish.
- *   look 2   per batch (one customer, at most BATCH_ROWS rows), inside a
- *            short READ COMMITTED transaction on the "write" connection, the
- *            same figures are read again for just those rows, in one
- *            statement and so one snapshot.
+ *   look 2   one statement on the "write" connection re-reads the same
+ *            figures for just the drifted rows, again in one snapshot.  It
+ *            takes no locks, so it runs before and outside the writes'
+ *            transactions.
  *   confirm  a row is corrected only if nothing about it moved between
  *            the looks: the same row version (xmin, so even writes that
  *            cancel out count), the same stored figures and the same true
- *            figures (recalc_confirm).  The API moves a counter and the image
- * it counts in separate statements, so a request half done shows as drift; a
- * row the API is busy with shows motion between the looks and is left for the
- * next run ("busy").  Only a request still half done after the whole pause
- * could be mistaken for drift, which is why the pause must outlast the API's
- * gap between its counter update and its image write.  A row whose second look
- * shows no drift was transient and is left alone. write    "x = x + delta",
- * never "x = value", so increments the API commits meanwhile are kept; then
- * COMMIT.  Serialization failures, deadlocks and lock timeouts roll the batch
- * back and retry it (MAX_RETRIES), then its rows are reported as skipped.
+ *            figures (recalc_confirm).  The API moves a counter and the
+ *            image it counts in separate statements, so a request half
+ *            done shows as drift; a row the API is busy with shows motion
+ *            between the looks and is left for the next run ("busy").
+ *            Only a request still half done after the whole pause could be
+ *            mistaken for drift, which is why the pause must outlast the
+ *            API's gap between its counter update and its image write.  A
+ *            row whose second look shows no drift was transient and is
+ *            left alone.
+ *   write    per batch (one customer, at most BATCH_ROWS rows), a short
+ *            READ COMMITTED transaction on the "write" connection applies
+ *            "x = x + delta", never "x = value", so increments the API
+ *            commits at any time after look 2 are kept; then COMMIT.
+ *            Serialization failures, deadlocks and lock timeouts roll the
+ *            batch back and retry it (MAX_RETRIES), then its rows are
+ *            reported as skipped.
  *
  * When the buffer fills mid-scan it is flushed (pause, look 2, write) before
  * the scan goes on, so memory stays bounded whatever the drift.
