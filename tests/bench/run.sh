@@ -7,6 +7,7 @@
 #
 #   BENCH_IMAGES      images at the first size (default 1000000)
 #   BENCH_SCALING     1: also at 4 x BENCH_IMAGES (default); 0: one size
+#   BENCH_SIZES       the sizes, overriding both (e.g. "1000000 10000000")
 #   BENCH_GENERATION  2026 (default) or legacy
 #   BENCH_BASELINE_S  seconds of the probe alone (default 10)
 #   BENCH_OUT         output directory (default build/bench)
@@ -18,6 +19,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${BENCH_IMAGES:-1000000}
 SIZES=$N
 [ "${BENCH_SCALING:-1}" = 0 ] || SIZES="$N $((4 * N))"
+SIZES=${BENCH_SIZES:-$SIZES}
 OUT=${BENCH_OUT:-$ROOT/build/bench}
 mkdir -p "$OUT"
 
