@@ -25,9 +25,8 @@ static const char *const figure_names[] = {"next"};
  * space-images rows: one pass counts the images of each (customer,
  * space), the floor no implementation avoids, and each customer's total
  * is the sum of those counts.  A plain GROUP BY can run in parallel where
- * GROUPING SETS cannot, which made it twice as fast on two cores (make
- * bench).  The CASE around the cast guarantees no non-numeric "Scope"
- * reaches it.
+ * GROUPING SETS cannot (make bench, 1M images: 135 ms, now 118 ms).  The
+ * CASE around the cast guarantees no non-numeric "Scope" reaches it.
  */
 #define SCAN_HEAD                                                              \
     "WITH per_space AS MATERIALIZED ("                                         \
