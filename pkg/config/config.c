@@ -81,6 +81,10 @@ static const struct var vars[] = {
      "timeout before its rows are skipped"},
     {"BATCH_ROWS", VAR_LONG, JOB_BOTH, FIELD(batch_rows), "500", 1, 100000,
      NULL, "most rows written in one transaction"},
+    {"BUFFER_ROWS", VAR_LONG, JOB_BOTH, FIELD(buffer_rows), "16384", 1, 262144,
+     NULL,
+     "drifted rows held for the second look (about 250 bytes each); more "
+     "drift is confirmed in rounds, each with its own pause"},
     {"ENABLE_CLOUDWATCH_INTEGRATION", VAR_BOOL, JOB_BOTH, FIELD(cloudwatch),
      "true", 0, 0, NULL, "publish the metrics to CloudWatch"},
     {"ENABLE_EMF_METRICS", VAR_BOOL, JOB_BOTH, FIELD(emf), "false", 0, 0, NULL,

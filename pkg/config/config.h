@@ -67,6 +67,7 @@ struct config {
     long confirm_delay_ms;
     long max_retries;
     long batch_rows;
+    long buffer_rows;
 
     /* metrics */
     bool cloudwatch;

@@ -84,6 +84,7 @@ static void recalc_options(const struct config *cfg, struct recalc_options *opt)
     opt->confirm_delay_ms = cfg->confirm_delay_ms;
     opt->max_retries = cfg->max_retries;
     opt->batch_rows = cfg->batch_rows;
+    opt->buffer_rows = cfg->buffer_rows;
     opt->scan_timeout_s = cfg->scan_timeout_s;
     opt->statement_timeout_ms = cfg->statement_timeout_ms;
 }

@@ -58,6 +58,7 @@ struct recalc_options {
     long confirm_delay_ms;
     long max_retries;
     long batch_rows;
+    long buffer_rows; /* drifted rows held for look 2 */
     long scan_timeout_s;
     long statement_timeout_ms;
 };

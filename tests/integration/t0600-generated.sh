@@ -1,8 +1,9 @@
 #!/bin/sh
 # On generated DLCS-shaped databases of both generations, with every kind
 # of drift injected, one run of each job leaves no row wrong, and a second
-# run changes nothing; drift injected again is repaired again.  The
-# generator is deterministic from its seed.
+# run changes nothing; drift injected again is repaired again, also when
+# the buffer of drifted rows fills many times mid-scan.  The generator is
+# deterministic from its seed.
 # shellcheck source=tests/lib/setup.sh
 . "$(dirname "$0")/../lib/setup.sh"
 
@@ -63,9 +64,15 @@ for gen in 2026 legacy; do
 		assert_contains "$TMP/err" '"rows_changed":0' "$gen $job second run"
 	done
 	# Drift injected again into the repaired database (as the benchmark
-	# does between its runs) is repaired again.
+	# does between its runs) is repaired again, this time with a buffer
+	# so small that the scan stops for a pause, look 2 and writes dozens
+	# of times mid-stream.
 	inject_drift $gen 43
 	again=$(report $gen)
 	[ "$again" != "0 0 " ] || fail "$gen: drift.sql injected nothing the second time"
-	repair $gen
+	JOB_ENV="BUFFER_ROWS=7" repair $gen
+	grep -c 'rows drifted at the first look' "$TMP/err" | {
+		read -r rounds
+		[ "$rounds" -gt 5 ] || fail "$gen: BUFFER_ROWS=7 gave only $rounds rounds"
+	}
 done
