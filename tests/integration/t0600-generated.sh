@@ -71,8 +71,7 @@ for gen in 2026 legacy; do
 	again=$(report $gen)
 	[ "$again" != "0 0 " ] || fail "$gen: drift.sql injected nothing the second time"
 	JOB_ENV="BUFFER_ROWS=7" repair $gen
-	grep -c 'rows drifted at the first look' "$TMP/err" | {
-		read -r rounds
-		[ "$rounds" -gt 5 ] || fail "$gen: BUFFER_ROWS=7 gave only $rounds rounds"
-	}
+	rounds=$(grep -c 'rows drifted at the first look' "$TMP/err")
+	echo "$gen: BUFFER_ROWS=7, storage job: $rounds rounds"
+	[ "$rounds" -gt 5 ] || fail "$gen: BUFFER_ROWS=7 gave only $rounds rounds"
 done
