@@ -392,37 +392,59 @@ static enum dr_err build_params(const struct recalc_engine *e,
 
 /* ---- look 2 and the writes ------------------------------------------ */
 
-static enum dr_err look2(struct recalc_engine *e, struct recalc_row *rows,
-                         size_t n)
+/* Reads one chunk of look-2 rows into rows[ord - 1]; counts them. */
+static enum dr_err take_look2_chunk(struct recalc_engine *e,
+                                    const PGresult *chunk,
+                                    struct recalc_row *rows, size_t n,
+                                    size_t *answered)
 {
-    struct params p;
     struct columns c;
-    PGresult *res = NULL;
     int64_t ord;
     enum dr_err rc;
     int i;
 
-    rc = build_params(e, rows, n, NULL, &p);
-    if (rc)
-        return rc;
-    rc = db_exec(e->write, e->job->look2_sql, p.n, p.values, PGRES_TUPLES_OK,
-                 &res);
-    params_release(&p);
-    if (!rc)
-        rc = find_columns(e, res, true, &c);
-    if (!rc && (size_t)PQntuples(res) != n) {
-        log_msg(LOG_LEVEL_ERROR, "look 2 answered %d of %zu rows",
-                PQntuples(res), n);
-        rc = DR_EDB;
-    }
-    for (i = 0; !rc && i < PQntuples(res); i++) {
-        rc = db_get_i64(res, i, c.ord, &ord);
+    rc = find_columns(e, chunk, true, &c);
+    for (i = 0; !rc && i < PQntuples(chunk); i++) {
+        rc = db_get_i64(chunk, i, c.ord, &ord);
         if (!rc && (ord < 1 || (size_t)ord > n))
             rc = DR_EDB;
         if (!rc)
-            rc = read_look(e, res, i, &c, 1, &rows[ord - 1]);
+            rc = read_look(e, chunk, i, &c, 1, &rows[ord - 1]);
     }
-    PQclear(res);
+    *answered += (size_t)PQntuples(chunk);
+    return rc;
+}
+
+/* Streamed in chunks, so the client never holds the whole answer next to
+ * a full buffer of rows: at 16,384 rows it would be about 6 MB more. */
+static enum dr_err look2(struct recalc_engine *e, struct recalc_row *rows,
+                         size_t n)
+{
+    PGresult *chunk = NULL;
+    size_t answered = 0;
+    struct params p;
+    enum dr_err rc;
+
+    rc = build_params(e, rows, n, NULL, &p);
+    if (rc)
+        return rc;
+    /* libpq has copied the parameters once the query is sent. */
+    rc = db_stream_start(e->write, e->job->look2_sql, p.n, p.values);
+    params_release(&p);
+    while (!rc) {
+        rc = db_stream_next(e->write, &chunk);
+        if (rc || !chunk)
+            break;
+        rc = take_look2_chunk(e, chunk, rows, n, &answered);
+        PQclear(chunk);
+        if (rc)
+            db_stream_cancel(e->write);
+    }
+    if (!rc && answered != n) {
+        log_msg(LOG_LEVEL_ERROR, "look 2 answered %zu of %zu rows", answered,
+                n);
+        rc = DR_EDB;
+    }
     return rc;
 }
 
