@@ -768,6 +768,7 @@ enum dr_err recalc_engine_run(struct recalc_engine *e)
 {
     int64_t start = clock_mono_ms();
     enum dr_err rc = DR_ENOMEM;
+    size_t clean_cap;
 
     e->report->dry_run = e->opt->dry_run;
     /* At about 250 bytes a row, the default 16,384 rows cap the buffer
@@ -779,10 +780,10 @@ enum dr_err recalc_engine_run(struct recalc_engine *e)
     e->nclean = 0;
     e->rows = calloc(e->cap, sizeof(e->rows[0]));
     /* keep_clean() flushes at BATCH_ROWS or cap, whichever comes first. */
-    e->clean =
-        calloc(e->cap < (size_t)e->opt->batch_rows ? e->cap
-                                                   : (size_t)e->opt->batch_rows,
-               sizeof(e->clean[0]));
+    clean_cap = (size_t)e->opt->batch_rows;
+    if (clean_cap > e->cap)
+        clean_cap = e->cap;
+    e->clean = calloc(clean_cap, sizeof(e->clean[0]));
     if (e->rows && e->clean)
         rc = scan(e);
     if (rc)
