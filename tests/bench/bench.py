@@ -27,6 +27,7 @@ import os
 import platform
 import random
 import subprocess
+import sys
 import threading
 import time
 
@@ -35,6 +36,9 @@ import psycopg2
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 SQL = os.path.join(ROOT, 'tests', 'sql')
+# The API's own statements, shared with the concurrency tests' writers.
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'lib'))
+from api_writer import add_image, counters, del_image  # noqa: E402
 
 # The aggregate scans no implementation avoids: the counts over "Images",
 # and the sums over "ImageStorage" and the hosted "Adjuncts".  count(*) over
@@ -110,30 +114,25 @@ class Probe(threading.Thread):
         cur.execute(upd + '"Space" = %s', figures + (s,))
         cur.execute(upd + self.aggregate, figures)
 
-    def counters(self, cur, c, s, sign):
-        upd = ('UPDATE "EntityCounters" SET "Next" = "Next" + %s'
-               ' WHERE "Type" = %s AND "Scope" = %s AND "Customer" = %s')
-        cur.execute(upd, (sign, 'space-images', str(s), c))
-        cur.execute(upd, (sign, 'customer-images', str(c), 0))
-
     def add(self, cur):
         c, s = self.rng.choices(self.targets, self.weights)[0]
         self.serial += 1
-        prefix = f'probe{self.serial}-'
-        ident = f'{c}/{s}/{prefix}1'
-        cur.execute('SELECT test_add_images(%s, %s, 1, %s)', (c, s, prefix))
+        name = f'probe{self.serial}-'
+        add_image(cur, c, s, name)
         cur.execute('INSERT INTO "ImageStorage" ("Id", "Customer", "Space",'
                     ' "ThumbnailSize", "Size", "CheckingInProgress")'
-                    ' VALUES (%s, %s, %s, 1000, 50000, false)', (ident, c, s))
-        self.counters(cur, c, s, 1)
+                    ' VALUES (%s, %s, %s, 1000, 50000, false)',
+                    (f'{c}/{s}/{name}1', c, s))
+        counters(cur, c, s, 1)
         self.storage(cur, c, s, 1)
-        return (c, s, ident)
+        return (c, s, name)
 
     def remove(self, cur, image):
-        c, s, ident = image
-        cur.execute('DELETE FROM "Images" WHERE "Id" = %s', (ident,))
-        cur.execute('DELETE FROM "ImageStorage" WHERE "Id" = %s', (ident,))
-        self.counters(cur, c, s, -1)
+        c, s, name = image
+        del_image(cur, c, s, name)
+        cur.execute('DELETE FROM "ImageStorage" WHERE "Id" = %s',
+                    (f'{c}/{s}/{name}1',))
+        counters(cur, c, s, -1)
         self.storage(cur, c, s, -1)
 
     def one(self, image):
