@@ -67,6 +67,10 @@ static const struct var vars[] = {
      "limit on each confirming read and each write"},
     {"SCAN_TIMEOUT", VAR_LONG, JOB_BOTH, FIELD(scan_timeout_s), "3600", 1,
      604800, NULL, "seconds allowed for the full scan"},
+    {"SCAN_PARALLEL_WORKERS", VAR_LONG, JOB_BOTH, FIELD(scan_parallel_workers),
+     "-1", -1, 64, NULL,
+     "max_parallel_workers_per_gather for the scan; -1 keeps the server's, "
+     "0 leaves the database's other cores to the API"},
     {"DRY_RUN", VAR_BOOL, JOB_BOTH, FIELD(dry_run), "false", 0, 0, NULL,
      "report what would change and write nothing (also --dry-run)"},
     {"DELETE_STALE_COUNTERS", VAR_BOOL, JOB_ENTITY, FIELD(delete_stale),

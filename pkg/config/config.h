@@ -60,6 +60,7 @@ struct config {
     long lock_timeout_ms;
     long statement_timeout_ms;
     long scan_timeout_s;
+    long scan_parallel_workers; /* -1: the server's setting */
 
     /* the run */
     bool dry_run;

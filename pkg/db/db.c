@@ -327,16 +327,19 @@ enum dr_err db_exec(struct db *db, const char *sql, int nparams,
     return DR_OK;
 }
 
+enum dr_err db_set_long(struct db *db, const char *name, long value)
+{
+    char text[24];
+    const char *params[2] = {name, text};
+
+    snprintf(text, sizeof(text), "%ld", value);
+    return db_exec(db, "SELECT pg_catalog.set_config($1, $2, false)", 2, params,
+                   PGRES_TUPLES_OK, NULL);
+}
+
 enum dr_err db_set_statement_timeout(struct db *db, long ms)
 {
-    char value[24];
-    const char *params[1] = {value};
-
-    snprintf(value, sizeof(value), "%ld", ms);
-    return db_exec(db,
-                   "SELECT pg_catalog.set_config('statement_timeout', $1, "
-                   "false)",
-                   1, params, PGRES_TUPLES_OK, NULL);
+    return db_set_long(db, "statement_timeout", ms);
 }
 
 enum dr_err db_begin(struct db *db)

@@ -73,6 +73,10 @@ DR_WARN_UNUSED enum dr_err db_exec(struct db *db, const char *sql, int nparams,
 
 /* SET statement_timeout for the statements that follow. */
 DR_WARN_UNUSED enum dr_err db_set_statement_timeout(struct db *db, long ms);
+/* SET the setting name (a constant, never user input) to value for the
+ * rest of the session. */
+DR_WARN_UNUSED enum dr_err db_set_long(struct db *db, const char *name,
+                                       long value);
 
 DR_WARN_UNUSED enum dr_err db_begin(struct db *db);
 DR_WARN_UNUSED enum dr_err db_commit(struct db *db);

@@ -86,6 +86,7 @@ static void recalc_options(const struct config *cfg, struct recalc_options *opt)
     opt->batch_rows = cfg->batch_rows;
     opt->buffer_rows = cfg->buffer_rows;
     opt->scan_timeout_s = cfg->scan_timeout_s;
+    opt->scan_parallel_workers = cfg->scan_parallel_workers;
     opt->statement_timeout_ms = cfg->statement_timeout_ms;
 }
 

@@ -744,6 +744,11 @@ static enum dr_err scan(struct recalc_engine *e)
     enum dr_err rc;
 
     rc = db_set_statement_timeout(e->scan, e->opt->scan_timeout_s * 1000);
+    /* Fewer parallel workers trade scan time for the CPU the API needs on
+     * a small database server (README: Benchmark). */
+    if (!rc && e->opt->scan_parallel_workers >= 0)
+        rc = db_set_long(e->scan, "max_parallel_workers_per_gather",
+                         e->opt->scan_parallel_workers);
     if (!rc)
         rc = db_stream_start(e->scan, e->job->scan_sql, 0, NULL);
     while (!rc) {

@@ -60,6 +60,7 @@ struct recalc_options {
     long batch_rows;
     long buffer_rows; /* drifted rows held for look 2 */
     long scan_timeout_s;
+    long scan_parallel_workers; /* -1: the server's setting */
     long statement_timeout_ms;
 };
 

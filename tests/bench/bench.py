@@ -256,6 +256,7 @@ class Bench:
                .replace('DBNAME', self.db),
                'ENABLE_CLOUDWATCH_INTEGRATION': 'false',
                'AWS_EC2_METADATA_DISABLED': 'true', 'LOG_FORMAT': 'json'}
+        env.update(kv.split('=', 1) for kv in self.args.job_env)
         table = TABLES[job]
         lsn0, st0 = self.snapshot(table)
         log = os.path.join(self.args.out, f'{job}.log')
@@ -387,10 +388,13 @@ def main():
                    help='the jobs\' connection string, DBNAME for the database')
     p.add_argument('--probe-period-ms', type=float, default=5)
     p.add_argument('--baseline-s', type=float, default=10)
+    p.add_argument('--job-env', nargs='*', default=[],
+                   help='NAME=value settings for the jobs')
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     bench = Bench(args)
     result = {'machine': bench.machine(), 'generation': args.gen,
+              'job_env': args.job_env,
               'seed': args.seed, 'probe_period_ms': args.probe_period_ms,
               'sizes': []}
     for n in args.sizes:

@@ -29,7 +29,9 @@ def table(result):
         f'Machine: {m["cpu"]}, {m["cores"]} cores, {m["memory_gib"]} GiB; '
         f'PostgreSQL {m["postgres"]} '
         f'({", ".join(f"{k}={v}" for k, v in m["postgres_settings"].items())}); '
-        f'{result["generation"]} schema, seed {result["seed"]}.',
+        f'{result["generation"]} schema, seed {result["seed"]}'
+        + (f'; jobs with {" ".join(result["job_env"])}'
+           if result.get('job_env') else '') + '.',
         '',
         '| images | job | pass | wall s | pause s | floor s | ratio '
         '| peak RSS | WAL | ins / upd / del | dead | rows changed '

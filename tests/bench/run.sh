@@ -10,6 +10,7 @@
 #   BENCH_SIZES       the sizes, overriding both (e.g. "1000000 10000000")
 #   BENCH_GENERATION  2026 (default) or legacy
 #   BENCH_BASELINE_S  seconds of the probe alone (default 10)
+#   BENCH_JOB_ENV     settings for the jobs, e.g. "SCAN_PARALLEL_WORKERS=0"
 #   BENCH_OUT         output directory (default build/bench)
 set -eu
 
@@ -45,5 +46,6 @@ echo "bench: PostgreSQL on port $PGPORT, sizes: $SIZES"
 /usr/bin/python3 "$ROOT/tests/bench/bench.py" --sizes $SIZES \
 	--gen "${BENCH_GENERATION:-2026}" --out "$OUT" \
 	--baseline-s "${BENCH_BASELINE_S:-10}" \
+	--job-env ${BENCH_JOB_ENV:-} \
 	--dsn-job "postgresql://recalc:recalc-secret-pw@localhost:$PGPORT/DBNAME?sslmode=verify-full&sslrootcert=$PG_CA"
 /usr/bin/python3 "$ROOT/tests/bench/report.py" "$OUT"

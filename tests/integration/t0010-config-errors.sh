@@ -40,6 +40,10 @@ expect_config_error "CONNECTION_TIMEOUT: 'ten' is not a whole number" \
 	CONNECTION_STRING="$good_url" CONNECTION_TIMEOUT=ten
 expect_config_error "CONNECTION_TIMEOUT: '0' is not a whole number from 2" \
 	CONNECTION_STRING="$good_url" CONNECTION_TIMEOUT=0
+expect_config_error "SCAN_PARALLEL_WORKERS: '-2' is not a whole number from -1" \
+	CONNECTION_STRING="$good_url" SCAN_PARALLEL_WORKERS=-2
+expect_config_error "BUFFER_ROWS: '0' is not a whole number from 1" \
+	CONNECTION_STRING="$good_url" BUFFER_ROWS=0
 expect_config_error "DRY_RUN: 'maybe' is not a boolean" \
 	CONNECTION_STRING="$good_url" DRY_RUN=maybe
 expect_config_error "ENABLE_CLOUDWATCH_INTEGRATION: 'sure' is not a boolean" \

@@ -66,11 +66,12 @@ for gen in 2026 legacy; do
 	# Drift injected again into the repaired database (as the benchmark
 	# does between its runs) is repaired again, this time with a buffer
 	# so small that the scan stops for a pause, look 2 and writes dozens
-	# of times mid-stream.
+	# of times mid-stream, and with a scan that runs without parallel
+	# workers.
 	inject_drift $gen 43
 	again=$(report $gen)
 	[ "$again" != "0 0 " ] || fail "$gen: drift.sql injected nothing the second time"
-	JOB_ENV="BUFFER_ROWS=7" repair $gen
+	JOB_ENV="BUFFER_ROWS=7 SCAN_PARALLEL_WORKERS=0" repair $gen
 	rounds=$(grep -c 'rows drifted at the first look' "$TMP/err")
 	echo "$gen: BUFFER_ROWS=7, storage job: $rounds rounds"
 	[ "$rounds" -gt 5 ] || fail "$gen: BUFFER_ROWS=7 gave only $rounds rounds"
