@@ -22,6 +22,7 @@ pg_start "$TMP/pg"
 PGDB=dlcs
 export PGDB
 psql -X -q -d postgres -c "CREATE DATABASE dlcs"
+pg_psql -f "$ROOT/tests/sql/schema-common.sql" >/dev/null
 pg_psql -f "$ROOT/tests/sql/schema-$GEN.sql" >/dev/null
 pg_psql -f "$ROOT/tests/sql/functions.sql" >/dev/null
 pg_psql -f "$ROOT/tests/sql/grants.sql" >/dev/null

@@ -36,7 +36,7 @@ kubectl -n "$NS" apply -f "$ROOT/deploy/kind/postgres.yaml"
 kubectl -n "$NS" wait --for=condition=Ready pod/postgres --timeout=180s
 psql_in() { kubectl -n "$NS" exec -i postgres -- psql -X -q -v ON_ERROR_STOP=1 -U postgres "$@"; }
 psql_in -c "CREATE DATABASE dlcs"
-for f in schema-2026.sql functions.sql grants.sql; do
+for f in schema-common.sql schema-2026.sql functions.sql grants.sql; do
 	psql_in -d dlcs <"$ROOT/tests/sql/$f"
 done
 {

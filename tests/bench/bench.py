@@ -182,8 +182,8 @@ class Bench:
         psql('postgres', '-c', f'DROP DATABASE IF EXISTS {self.db} WITH (FORCE)')
         psql('postgres', '-c', f'CREATE DATABASE {self.db}')
         start = time.monotonic()
-        for f in (f'schema-{self.args.gen}.sql', 'functions.sql',
-                  'grants.sql'):
+        for f in ('schema-common.sql', f'schema-{self.args.gen}.sql',
+                  'functions.sql', 'grants.sql'):
             psql(self.db, '-f', os.path.join(SQL, f))
         psql(self.db, '-v', f'images={images}', '-v', f'seed={self.args.seed}',
              '-v', f'gen={self.args.gen}', '-f',

@@ -36,6 +36,7 @@ trap cleanup EXIT
 new_db() {
 	admin_sql "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null 2>&1
 	admin_sql "CREATE DATABASE $PGDB" >/dev/null
+	pg_psql -f "$ROOT/tests/sql/schema-common.sql" >/dev/null
 	pg_psql -f "$ROOT/tests/sql/schema-$1.sql" >/dev/null
 	pg_psql -f "$ROOT/tests/sql/functions.sql" >/dev/null
 	pg_psql -f "$ROOT/tests/sql/grants.sql" >/dev/null
