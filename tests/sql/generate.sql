@@ -4,8 +4,7 @@
 --   psql -v images=N -v seed=S -v gen=2026|legacy -f generate.sql
 --
 -- Run it after schema-common.sql, schema-<gen>.sql and functions.sql on an
--- empty database,
--- then drift.sql to inject drift.
+-- empty database, then drift.sql to inject drift.
 -- Shape: a few customers own most images (customer = 1 + C * r^3), spaces
 -- are skewed too (space = 1 + 400 * r^4: a few large, many small);
 -- "ImageStorage" has rows for ~97% of images plus orphans; in 2026 ~10% of
